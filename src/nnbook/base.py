@@ -1,0 +1,73 @@
+"""The `Layer` base class every building block of a network derives from.
+
+A layer maps a batch forward, ``out = layer.forward(x)``, and sends the gradient of the
+loss back, ``dx = layer.backward(dout)``, filling ``layer.grads`` for its own parameters
+on the way. ``params`` and ``grads`` are dicts with the same keys and array shapes, so an
+optimizer can update every parameter by name.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+
+class Layer(ABC):
+    """A differentiable building block with parameters, gradients and a train/eval mode.
+
+    Subclasses call ``super().__init__()`` and implement `forward` and `backward`; they
+    override `output_shape` when the layer changes the shape of a sample.
+
+    Attributes:
+        params: parameter arrays by name, e.g. ``{"W": (in, out), "b": (out,)}``.
+        grads: gradients of the loss with respect to ``params``, same keys and shapes,
+            written by `backward`.
+        training: True in training mode (dropout drops, batch norm uses batch statistics),
+            False in evaluation mode.
+    """
+
+    def __init__(self) -> None:
+        self.params: dict[str, np.ndarray] = {}
+        self.grads: dict[str, np.ndarray] = {}
+        self.training: bool = True
+
+    @abstractmethod
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Compute the layer's output for a batch ``x`` and keep what `backward` needs."""
+
+    @abstractmethod
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Given dL/d(out), fill ``self.grads`` and return dL/dx (same shape as ``x``)."""
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.forward(x)
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """Shape of one output sample for one input sample of ``input_shape`` (no batch axis).
+
+        The default suits layers that keep the shape, such as activations and dropout.
+        """
+        return tuple(input_shape)
+
+    def num_params(self) -> int:
+        """Number of learnable scalars: the sum of ``p.size`` over ``params``."""
+        return sum(int(p.size) for p in self.params.values())
+
+    def zero_grad(self) -> None:
+        """Set every gradient array to zero in place."""
+        for g in self.grads.values():
+            g.fill(0.0)
+
+    def train(self) -> Layer:
+        """Switch to training mode and return the layer."""
+        self.training = True
+        return self
+
+    def eval(self) -> Layer:
+        """Switch to evaluation mode and return the layer."""
+        self.training = False
+        return self
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
