@@ -25,12 +25,15 @@ class Layer(ABC):
             written by `backward`.
         training: True in training mode (dropout drops, batch norm uses batch statistics),
             False in evaluation mode.
+        buffers: state that is not learned by gradient descent but belongs to the trained
+            model, e.g. batch norm's running mean and variance.
     """
 
     def __init__(self) -> None:
         self.params: dict[str, np.ndarray] = {}
         self.grads: dict[str, np.ndarray] = {}
         self.training: bool = True
+        self.buffers: dict[str, np.ndarray] = {}
 
     @abstractmethod
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -71,3 +74,21 @@ class Layer(ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
+
+
+def collect_parameters(layers: list[Layer]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Flat views of the parameters and gradients of ``layers``, keyed ``"i.name"``.
+
+    Layer ``i``'s ``params["W"]`` appears as ``"i.W"``; the arrays are shared, not copied,
+    so an optimizer that updates the flat dict in place updates the layers.
+
+    Returns:
+        ``(params, grads)``, two dicts with the same keys.
+    """
+    params: dict[str, np.ndarray] = {}
+    grads: dict[str, np.ndarray] = {}
+    for i, layer in enumerate(layers):
+        for name, value in layer.params.items():
+            params[f"{i}.{name}"] = value
+            grads[f"{i}.{name}"] = layer.grads[name]
+    return params, grads
