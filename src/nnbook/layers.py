@@ -1,0 +1,386 @@
+"""Layers with parameters or a train/eval mode: the dense layer and its companions.
+
+Shapes follow the row convention: a batch of N samples with D features is an ``(N, D)``
+array and a dense layer computes ``x @ W + b``. Images are ``(N, C, H, W)``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from nnbook._checks import (
+    as_float_array,
+    check_forward_called,
+    check_nonempty,
+    check_same_shape,
+    check_shape,
+    format_shape,
+    shape_hint,
+)
+from nnbook.activations import step
+from nnbook.base import Layer, collect_parameters
+from nnbook.init import Initializer, get_initializer
+
+
+class Linear(Layer):
+    """Fully connected (dense) layer: out = x W + b.
+
+    Args:
+        in_features: m, the number of inputs per sample.
+        out_features: n, the number of outputs (units) per sample.
+        init: name of a weight initialiser from `nnbook.init` ("uniform" draws
+            W ~ U(−1/√m, 1/√m) as in the sources; "xavier", "he", "normal", "zeros", ...)
+            or a callable ``f(m, n, rng=...)``. The bias starts at zero.
+        rng: generator for the initial weights (default: seeded with 0).
+
+    Parameters: ``W`` of shape ``(in_features, out_features)``, ``b`` of shape ``(out_features,)``,
+    m·n + n numbers in all.
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        init: str | Initializer = "uniform",
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        rng = np.random.default_rng(0) if rng is None else rng
+        self.params = {
+            "W": np.asarray(get_initializer(init)(in_features, out_features, rng=rng), dtype=float),
+            "b": np.zeros(out_features),
+        }
+        self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
+        self._x: np.ndarray | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """out = x W + b. x: ``(N, in_features)``; out: ``(N, out_features)``."""
+        x = check_shape(x, ("N", self.in_features), repr(self))
+        self._x = x
+        return x @ self.params["W"] + self.params["b"]
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dW = xᵀ dout, db = Σ_n dout, dx = dout Wᵀ.
+
+        Args:
+            dout: dL/d(out), shape ``(N, out_features)``.
+
+        Returns:
+            dL/dx, shape ``(N, in_features)``.
+        """
+        check_forward_called(self._x, repr(self))
+        dout = check_same_shape(dout, (len(self._x), self.out_features), repr(self))
+        np.matmul(self._x.T, dout, out=self.grads["W"])
+        np.sum(dout, axis=0, out=self.grads["b"])
+        return dout @ self.params["W"].T
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """``(in_features,)`` -> ``(out_features,)``; any other input shape is a ValueError."""
+        if tuple(input_shape) != (self.in_features,):
+            expected = ("N", self.in_features)
+            actual = ("N", *input_shape)
+            raise ValueError(
+                f"{self!r} expected input of shape {format_shape(expected)}, got {format_shape(actual)}: "
+                f"{shape_hint((1, *input_shape), expected)}"
+            )
+        return (self.out_features,)
+
+    def __repr__(self) -> str:
+        return f"Linear({self.in_features} -> {self.out_features})"
+
+
+class Flatten(Layer):
+    """Flatten every sample into a row: ``(N, d1, d2, ...)`` -> ``(N, d1·d2·...)``.
+
+    Needed between convolution/pooling layers and a `Linear` layer.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shape: tuple[int, ...] | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """x: ``(N, ...)``; returns ``(N, prod(...))``."""
+        x = as_float_array(x, repr(self))
+        check_nonempty(x, repr(self))
+        self._shape = x.shape
+        return x.reshape(len(x), -1)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Reshape dout ``(N, prod(...))`` back to the input shape ``(N, ...)``."""
+        check_forward_called(self._shape, repr(self))
+        return np.asarray(dout).reshape(self._shape)
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """``(d1, d2, ...)`` -> ``(d1·d2·...,)``."""
+        return (math.prod(input_shape),)
+
+
+class Dropout(Layer):
+    """Randomly silence units during training; p is the probability of DROPPING a unit.
+
+    Training, with a fresh mask m ~ Bernoulli(1 − p) per element:
+
+    - ``mode="inverted"`` (default): out = x ⊙ m / (1 − p); evaluation: out = x.
+    - ``mode="classic"`` (as the sources describe): out = x ⊙ m; evaluation:
+      out = (1 − p) x, so that expected activations match between the two modes.
+
+    Args:
+        p: drop probability, 0 ≤ p < 1.
+        mode: "inverted" or "classic".
+        rng: generator for the masks (default: seeded with 0).
+    """
+
+    MODES = ("inverted", "classic")
+
+    def __init__(
+        self, p: float = 0.5, mode: str = "inverted", rng: np.random.Generator | None = None
+    ) -> None:
+        super().__init__()
+        if not 0.0 <= p < 1.0:
+            raise ValueError(f"Dropout expected 0 <= p < 1 (the drop probability), got p={p}")
+        if mode not in self.MODES:
+            raise ValueError(f"Dropout mode must be one of {self.MODES}, got {mode!r}")
+        self.p = p
+        self.mode = mode
+        self.rng = np.random.default_rng(0) if rng is None else rng
+        self._scale: np.ndarray | float | None = None
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Apply the mask (training) or the test-time scaling (evaluation). Shape in = shape out."""
+        x = as_float_array(x, repr(self))
+        check_nonempty(x, repr(self))
+        keep = 1.0 - self.p
+        if self.training:
+            mask = self.rng.random(x.shape) < keep
+            self._scale = mask / keep if self.mode == "inverted" else mask.astype(float)
+        else:
+            self._scale = 1.0 if self.mode == "inverted" else keep
+        return x * self._scale
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dx = dout multiplied by the same mask and scale as the forward pass."""
+        check_forward_called(self._scale, repr(self))
+        return np.asarray(dout, dtype=float) * self._scale
+
+    def __repr__(self) -> str:
+        return f"Dropout(p={self.p}, mode={self.mode!r})"
+
+
+class BatchNorm(Layer):
+    """Batch normalisation for ``(N, D)`` features or ``(N, C, H, W)`` images.
+
+    Training, per feature (or per channel, over N, H and W):
+
+        μ = mean(x),  σ² = mean((x − μ)²),  x̂ = (x − μ) / √(σ² + ε),  out = γ x̂ + β,
+
+    and the running statistics follow an exponential moving average,
+    running = momentum · running + (1 − momentum) · batch statistic. Evaluation uses the
+    running mean and variance instead of the batch's.
+
+    Args:
+        num_features: D for dense input, C for images.
+        momentum: weight of the old running statistics.
+        eps: ε, keeps the division finite when a feature is constant.
+
+    Parameters ``gamma`` (ones) and ``beta`` (zeros), shape ``(num_features,)``; buffers
+    ``running_mean`` (zeros) and ``running_var`` (ones), same shape.
+    """
+
+    def __init__(self, num_features: int, momentum: float = 0.9, eps: float = 1e-5) -> None:
+        super().__init__()
+        self.num_features = num_features
+        self.momentum = momentum
+        self.eps = eps
+        self.params = {"gamma": np.ones(num_features), "beta": np.zeros(num_features)}
+        self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
+        self.buffers = {"running_mean": np.zeros(num_features), "running_var": np.ones(num_features)}
+        self._cache: tuple[np.ndarray, np.ndarray, tuple[int, ...]] | None = None
+
+    @property
+    def running_mean(self) -> np.ndarray:
+        """Moving average of the batch means, shape ``(num_features,)``."""
+        return self.buffers["running_mean"]
+
+    @property
+    def running_var(self) -> np.ndarray:
+        """Moving average of the batch variances, shape ``(num_features,)``."""
+        return self.buffers["running_var"]
+
+    def _axes_and_shape(self, x: np.ndarray) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        if x.ndim == 2:
+            check_shape(x, ("N", self.num_features), repr(self))
+            return (0,), (1, self.num_features)
+        if x.ndim == 4:
+            check_shape(x, ("N", self.num_features, "H", "W"), repr(self))
+            return (0, 2, 3), (1, self.num_features, 1, 1)
+        raise ValueError(
+            f"{self!r} expected input of shape (N, {self.num_features}) or "
+            f"(N, {self.num_features}, H, W), got {x.shape}: "
+            f"{shape_hint(x.shape, ('N', self.num_features))}"
+        )
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Normalise, scale and shift. x: ``(N, D)`` or ``(N, C, H, W)``; out: same shape."""
+        x = as_float_array(x, repr(self))
+        axes, shape = self._axes_and_shape(x)
+        gamma = self.params["gamma"].reshape(shape)
+        beta = self.params["beta"].reshape(shape)
+        if self.training:
+            mean = x.mean(axis=axes)
+            var = x.var(axis=axes)
+            for running, batch in ((self.running_mean, mean), (self.running_var, var)):
+                running *= self.momentum
+                running += (1.0 - self.momentum) * batch
+        else:
+            mean, var = self.running_mean, self.running_var
+        inv_std = 1.0 / np.sqrt(var + self.eps).reshape(shape)
+        x_hat = (x - mean.reshape(shape)) * inv_std
+        self._cache = (x_hat, inv_std, axes)
+        return gamma * x_hat + beta
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Gradients of γ, β and the input.
+
+        dγ = Σ dout ⊙ x̂, dβ = Σ dout (sums over the normalised axes). With g = dout ⊙ γ
+        and m the number of values per feature, training mode gives
+        dx = (1/√(σ² + ε)) (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)); evaluation mode, where μ and
+        σ² are constants, gives dx = g / √(σ² + ε).
+
+        Args:
+            dout: shape of the output. Returns dx of the same shape.
+        """
+        check_forward_called(self._cache, repr(self))
+        x_hat, inv_std, axes = self._cache
+        dout = check_same_shape(dout, x_hat.shape, repr(self))
+        np.sum(dout * x_hat, axis=axes, out=self.grads["gamma"])
+        np.sum(dout, axis=axes, out=self.grads["beta"])
+        g = dout * self.params["gamma"].reshape(inv_std.shape)
+        if not self.training:
+            return g * inv_std
+        return inv_std * (
+            g - g.mean(axis=axes, keepdims=True) - x_hat * (g * x_hat).mean(axis=axes, keepdims=True)
+        )
+
+    def __repr__(self) -> str:
+        return f"BatchNorm({self.num_features})"
+
+
+class Residual(Layer):
+    """Residual (skip) block: out = F(x) + x, where F applies ``layers`` in order.
+
+    Backward adds the two paths: dx = dF/dx ᵀ dout + dout. F must keep the shape of x.
+    Parameters of the inner layers appear as ``"i.name"`` (layer i of F).
+    """
+
+    def __init__(self, *layers: Layer) -> None:
+        super().__init__()
+        if not layers:
+            raise ValueError("Residual needs at least one layer for F, e.g. Residual(Linear(8, 8), ReLU())")
+        self.layers = list(layers)
+        self.params, self.grads = collect_parameters(self.layers)
+        self.buffers = {
+            f"{i}.{name}": value
+            for i, layer in enumerate(self.layers)
+            for name, value in layer.buffers.items()
+        }
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """out = F(x) + x. x: any shape that F preserves; out: the same shape."""
+        x = as_float_array(x, repr(self))
+        out = x
+        for layer in self.layers:
+            layer.training = self.training
+            out = layer.forward(out)
+        if out.shape != x.shape:
+            raise ValueError(
+                f"{self!r}: F changed the shape from {x.shape} to {out.shape}; "
+                "a residual block needs F(x) and x of the same shape"
+            )
+        return out + x
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """dx = (backward of F)(dout) + dout. dout and dx have the shape of x."""
+        grad = np.asarray(dout, dtype=float)
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad)
+        self.grads = collect_parameters(self.layers)[1]
+        return grad + dout
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """Same as the input shape (checked through F's layers)."""
+        shape = tuple(input_shape)
+        for layer in self.layers:
+            shape = layer.output_shape(shape)
+        if shape != tuple(input_shape):
+            raise ValueError(
+                f"{self!r}: F maps {tuple(input_shape)} to {shape}; F must keep the shape"
+            )
+        return shape
+
+    def __repr__(self) -> str:
+        return f"Residual({', '.join(repr(layer) for layer in self.layers)})"
+
+
+class Perceptron:
+    """Rosenblatt's perceptron: ŷ = step(x · w + b), with b = −threshold.
+
+    Args:
+        w: weights, shape ``(D,)``.
+        b: bias (the negative of the threshold).
+
+    Example: ``Perceptron([-2, -2], 3)`` is a NAND gate.
+    """
+
+    def __init__(self, w: np.ndarray | list[float], b: float) -> None:
+        self.w = np.array(w, dtype=float)
+        self.b = float(b)
+        self.errors_: list[int] = []
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """ŷ = step(x · w + b) ∈ {0, 1}. x: ``(N, D)`` or one sample ``(D,)``; returns ``(N,)`` or a scalar."""
+        x = as_float_array(x, repr(self))
+        if x.shape[-1:] != self.w.shape or x.ndim > 2:
+            raise ValueError(
+                f"{self!r} expected input of shape (N, {len(self.w)}) or ({len(self.w)},), "
+                f"got {x.shape}: give each sample {len(self.w)} features"
+            )
+        return step(x @ self.w + self.b)
+
+    def fit(self, x: np.ndarray, y: np.ndarray, epochs: int = 10, lr: float = 1.0) -> Perceptron:
+        """The perceptron learning rule, one sample at a time, starting from the current w, b.
+
+        For each sample: ŷ = step(x_i · w + b), w ← w + lr (y_i − ŷ) x_i, b ← b + lr (y_i − ŷ).
+        The rule is sequential by nature: each update changes the next prediction.
+        The number of misclassified samples per epoch is appended to ``errors_``;
+        training stops early after an epoch without mistakes.
+
+        Args:
+            x: inputs, shape ``(N, D)``.
+            y: targets in {0, 1}, shape ``(N,)``.
+            epochs: passes over the data.
+            lr: learning rate.
+
+        Returns:
+            self.
+        """
+        x = check_shape(x, ("N", len(self.w)), repr(self))
+        y = check_same_shape(y, (len(x),), repr(self), "y")
+        for _ in range(epochs):
+            mistakes = 0
+            for xi, yi in zip(x, y):
+                error = yi - step(xi @ self.w + self.b)
+                self.w += lr * error * xi
+                self.b += lr * error
+                mistakes += int(error != 0)
+            self.errors_.append(mistakes)
+            if mistakes == 0:
+                break
+        return self
+
+    def __repr__(self) -> str:
+        return f"Perceptron(w={self.w.tolist()}, b={self.b})"
