@@ -1,0 +1,509 @@
+"""Convolution and pooling: the worked 2-D example, a loop version to read, and fast layers.
+
+The chapter's order: the output-size formula ``(W - F + 2P) / S + 1``, the cross-correlation of
+one image with one kernel (:func:`correlate2d`), the same computation for a batch of
+multi-channel images written as plain loops (:func:`conv2d_naive`), and finally the layers
+:class:`Conv2D`, :class:`MaxPool2D` and :class:`AvgPool2D`, whose forward and backward passes
+are vectorised.
+
+The fast convolution turns every receptive field into one column of a matrix (*im2col*) so the
+whole layer becomes a single matrix multiply. The column matrix is laid out
+``(C*kh*kw, N*Ho*Wo)``: each of its rows is one kernel offset of one channel, holding the
+pixels that offset touches in every sample and output position. Filling a row copies a strided
+slice of the image whose last (width) axis stays contiguous, which keeps the copy fast. The
+backward pass (*col2im*) adds those rows back into the image, one kernel offset at a time, so
+the only Python loop runs over the ``kh*kw`` offsets.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from nnbook._checks import (
+    check_forward_called,
+    check_same_shape,
+    check_shape,
+    format_shape,
+    shape_hint,
+)
+from nnbook.base import Layer
+from nnbook.init import Initializer, get_initializer
+
+__all__ = [
+    "conv_output_size",
+    "correlate2d",
+    "conv2d_naive",
+    "im2col",
+    "col2im",
+    "Conv2D",
+    "MaxPool2D",
+    "AvgPool2D",
+]
+
+
+def _integer(value: object, name: str, smallest: int = 1) -> int:
+    """Return ``value`` as an int, or raise ValueError if it is not an integer ``>= smallest``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < smallest:
+        raise ValueError(f"{name} must be an integer >= {smallest}, got {value!r}")
+    return int(value)
+
+
+def conv_output_size(input_size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> int:
+    """Length of a convolution or pooling output along one axis.
+
+    Formula: ``W2 = (W1 - F + 2P) / S + 1``.
+
+    Args:
+        input_size: ``W1``, the input width (or height).
+        kernel_size: ``F``, the kernel width (or height).
+        stride: ``S``, the step between neighbouring windows.
+        padding: ``P``, rings of zeros added on each side.
+
+    Returns:
+        ``W2``, the output width (or height).
+
+    Raises:
+        ValueError: if the kernel is larger than the padded input, or if ``W1 - F + 2P`` is not
+            divisible by ``S`` (the windows would not tile the input exactly).
+    """
+    _integer(input_size, "input_size")
+    _integer(kernel_size, "kernel_size")
+    _integer(stride, "stride")
+    _integer(padding, "padding", smallest=0)
+    span = input_size - kernel_size + 2 * padding
+    formula = (
+        f"(W - F + 2P) / S + 1 = ({input_size} - {kernel_size} + 2*{padding}) / {stride} + 1"
+    )
+    if span < 0:
+        raise ValueError(
+            f"kernel of size {kernel_size} is larger than the padded input "
+            f"{input_size} + 2*{padding} = {input_size + 2 * padding}: {formula} = "
+            f"{span} / {stride} + 1 < 1; use a smaller kernel or more padding"
+        )
+    if span % stride:
+        raise ValueError(
+            f"the windows do not fit the input: {formula} = {span} / {stride} + 1 is not an "
+            f"integer, because W - F + 2P = {span} is not divisible by the stride {stride}; "
+            f"change the padding or the stride"
+        )
+    return span // stride + 1
+
+
+def correlate2d(
+    image: np.ndarray, kernel: np.ndarray, stride: int = 1, padding: int = 0
+) -> np.ndarray:
+    """Slide one kernel over one 2-D image: the chapter's worked example (no bias, no activation).
+
+    Formula: ``a[i, j] = sum_m sum_n w[m, n] * x[i*S + m, j*S + n]`` over the zero-padded image.
+    Like every deep-learning "convolution" this is a cross-correlation: the kernel is not flipped.
+
+    Args:
+        image: shape ``(H, W)``.
+        kernel: shape ``(kh, kw)``.
+        stride: step ``S`` between windows.
+        padding: rings of zeros ``P`` added around the image.
+
+    Returns:
+        The feature map, shape ``(Ho, Wo)`` with ``Ho = (H - kh + 2P) / S + 1`` (same for ``Wo``).
+    """
+    image = np.asarray(image, dtype=float)
+    kernel = np.asarray(kernel, dtype=float)
+    if image.ndim != 2 or kernel.ndim != 2:
+        raise ValueError(
+            f"correlate2d expects a 2-D image (H, W) and a 2-D kernel (kh, kw), got shapes "
+            f"{image.shape} and {kernel.shape}; for batches of multi-channel images use Conv2D "
+            f"or conv2d_naive"
+        )
+    conv_output_size(image.shape[0], kernel.shape[0], stride, padding)
+    conv_output_size(image.shape[1], kernel.shape[1], stride, padding)
+    padded = np.pad(image, padding)
+    windows = sliding_window_view(padded, kernel.shape)[::stride, ::stride]
+    return np.einsum("ijmn,mn->ij", windows, kernel)
+
+
+def conv2d_naive(
+    x: np.ndarray, W: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0
+) -> np.ndarray:
+    """Convolution layer forward pass written as plain loops, to read rather than to run.
+
+    Formula: ``out[n, f, i, j] = sum_{c, m, k} W[f, c, m, k] * x_pad[n, c, i*S + m, j*S + k] + b[f]``.
+    Every output number is one window of the padded input multiplied element-wise by one
+    filter and summed. :class:`Conv2D` computes exactly the same numbers, much faster.
+
+    Args:
+        x: input images, shape ``(N, C, H, W)``.
+        W: filters, shape ``(F, C, kh, kw)``.
+        b: biases, shape ``(F,)``.
+        stride: step ``S`` between windows.
+        padding: rings of zeros ``P`` around each image.
+
+    Returns:
+        Feature maps, shape ``(N, F, Ho, Wo)``.
+    """
+    N, C, H, Wd = x.shape
+    F, _, kh, kw = W.shape
+    Ho = conv_output_size(H, kh, stride, padding)
+    Wo = conv_output_size(Wd, kw, stride, padding)
+    x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
+    out = np.zeros((N, F, Ho, Wo), dtype=np.result_type(x, W, b))
+    for n in range(N):
+        for f in range(F):
+            for i in range(Ho):
+                for j in range(Wo):
+                    window = x_pad[n, :, i * stride : i * stride + kh, j * stride : j * stride + kw]
+                    out[n, f, i, j] = np.sum(window * W[f]) + b[f]
+    return out
+
+
+def _offset_slices(kh: int, kw: int, Ho: int, Wo: int, stride: int):
+    """Yield ``(m, k, rows, cols)``: for each kernel offset, the slices of the padded input it touches."""
+    for m in range(kh):
+        for k in range(kw):
+            yield m, k, slice(m, m + stride * Ho, stride), slice(k, k + stride * Wo, stride)
+
+
+def im2col(
+    x: np.ndarray,
+    kh: int,
+    kw: int,
+    stride: int = 1,
+    padding: int = 0,
+    out: np.ndarray | None = None,
+) -> np.ndarray:
+    """Unfold every receptive field of a batch of images into one column of a matrix.
+
+    Formula: ``col[(c, m, k), (n, i, j)] = x_pad[n, c, i*S + m, j*S + k]``.
+
+    Args:
+        x: images, shape ``(N, C, H, W)``.
+        kh, kw: kernel height and width.
+        stride: step between windows.
+        padding: rings of zeros around each image.
+        out: optional C-contiguous array of shape ``(C*kh*kw, N*Ho*Wo)`` and the dtype of ``x``
+            to fill instead of allocating a new one.
+
+    Returns:
+        The column matrix, shape ``(C*kh*kw, N*Ho*Wo)``; ``W.reshape(F, -1) @ col`` is the
+        convolution, laid out ``(F, N*Ho*Wo)``.
+    """
+    N, C, H, Wd = x.shape
+    Ho = conv_output_size(H, kh, stride, padding)
+    Wo = conv_output_size(Wd, kw, stride, padding)
+    if padding:
+        x_pad = np.zeros((N, C, H + 2 * padding, Wd + 2 * padding), dtype=x.dtype)
+        x_pad[:, :, padding : padding + H, padding : padding + Wd] = x
+    else:
+        x_pad = x
+    source = x_pad.transpose(1, 0, 2, 3)
+    if out is None:
+        out = np.empty((C * kh * kw, N * Ho * Wo), dtype=x.dtype)
+    col = out.reshape(C, kh, kw, N, Ho, Wo)
+    for m, k, rows, cols in _offset_slices(kh, kw, Ho, Wo, stride):
+        col[:, m, k] = source[:, :, rows, cols]
+    return out
+
+
+def col2im(
+    col: np.ndarray,
+    x_shape: tuple[int, int, int, int],
+    kh: int,
+    kw: int,
+    stride: int = 1,
+    padding: int = 0,
+) -> np.ndarray:
+    """Fold a column matrix back onto the images, adding where receptive fields overlap.
+
+    The adjoint of :func:`im2col`: ``dx_pad[n, c, i*S + m, j*S + k] += dcol[(c, m, k), (n, i, j)]``,
+    accumulated one kernel offset ``(m, k)`` at a time.
+
+    Args:
+        col: column matrix, shape ``(C*kh*kw, N*Ho*Wo)``.
+        x_shape: shape ``(N, C, H, W)`` of the images the columns came from.
+        kh, kw: kernel height and width.
+        stride: step between windows.
+        padding: rings of zeros around each image; they are cut off again.
+
+    Returns:
+        Images, shape ``(N, C, H, W)``.
+    """
+    N, C, H, Wd = x_shape
+    Ho = conv_output_size(H, kh, stride, padding)
+    Wo = conv_output_size(Wd, kw, stride, padding)
+    blocks = col.reshape(C, kh, kw, N, Ho, Wo)
+    dx_pad = np.zeros((N, C, H + 2 * padding, Wd + 2 * padding), dtype=col.dtype)
+    target = dx_pad.transpose(1, 0, 2, 3)
+    for m, k, rows, cols in _offset_slices(kh, kw, Ho, Wo, stride):
+        target[:, :, rows, cols] += blocks[:, m, k]
+    if padding:
+        return dx_pad[:, :, padding : padding + H, padding : padding + Wd]
+    return dx_pad
+
+
+def _pair(value: int | tuple[int, int], name: str) -> tuple[int, int]:
+    """Turn ``3`` into ``(3, 3)``; check that both entries are positive integers."""
+    if isinstance(value, (int, np.integer)):
+        value = (value, value)
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise ValueError(f"{name} must be a positive integer or a pair of them, got {value!r}")
+    return _integer(value[0], name), _integer(value[1], name)
+
+
+class _Windowed(Layer):
+    """Shared geometry of the layers that slide a ``kh x kw`` window with a stride and padding."""
+
+    kernel: tuple[int, int]
+    stride: int
+    padding: int
+
+    def _output_hw(self, height: int, width: int) -> tuple[int, int]:
+        try:
+            return (
+                conv_output_size(height, self.kernel[0], self.stride, self.padding),
+                conv_output_size(width, self.kernel[1], self.stride, self.padding),
+            )
+        except ValueError as err:
+            raise ValueError(f"{self!r} on a {height}x{width} input: {err}") from None
+
+    def _geometry(self) -> str:
+        kh, kw = self.kernel
+        return f"kernel {kh}x{kw}, stride {self.stride}" + (
+            f", padding {self.padding}" if self.padding else ""
+        )
+
+
+class Conv2D(_Windowed):
+    """A convolution layer: ``F`` learnable filters slid over a batch of multi-channel images.
+
+    Formula: ``out[n, f] = sum_c W[f, c] (*) x[n, c] + b[f]``, where ``(*)`` is the
+    cross-correlation of :func:`correlate2d` with stride ``S`` and zero padding ``P``.
+    Computed as ``W.reshape(F, -1) @ im2col(x)``; backward uses the transposes of that product
+    and :func:`col2im`. Parameters: ``(C*kh*kw + 1) * F``.
+
+    Args:
+        in_channels: ``C``, channels of the input images.
+        out_channels: ``F``, number of filters (channels of the output).
+        kernel_size: ``k`` for a ``k x k`` kernel, or a pair ``(kh, kw)``.
+        stride: step ``S`` between windows.
+        padding: rings of zeros ``P`` added around each image.
+        init: name of an initializer in :mod:`nnbook.init` ("he", "xavier", "uniform", ...) or
+            a callable; it sees the shape ``(F, C, kh, kw)``, so ``fan_in = C*kh*kw`` and
+            ``fan_out = F*kh*kw``. Biases start at zero.
+        rng: random generator for the initial weights (default ``np.random.default_rng(0)``).
+
+    Shapes:
+        input ``(N, C, H, W)`` -> output ``(N, F, Ho, Wo)``, ``Ho = (H - kh + 2P) / S + 1``;
+        ``params["W"]`` is ``(F, C, kh, kw)`` and ``params["b"]`` is ``(F,)``.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int, int],
+        stride: int = 1,
+        padding: int = 0,
+        init: str | Initializer = "he",
+        rng: np.random.Generator | None = None,
+    ) -> None:
+        super().__init__()
+        self.in_channels = _integer(in_channels, "in_channels")
+        self.out_channels = _integer(out_channels, "out_channels")
+        self.kernel = _pair(kernel_size, "kernel_size")
+        self.stride = _integer(stride, "stride")
+        self.padding = _integer(padding, "padding", smallest=0)
+        rng = np.random.default_rng(0) if rng is None else rng
+        kh, kw = self.kernel
+        shape = (self.out_channels, self.in_channels, kh, kw)
+        W = get_initializer(init)(shape, rng=rng)
+        self.params = {"W": np.asarray(W, dtype=np.float64), "b": np.zeros(self.out_channels)}
+        self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
+        self._cache: tuple[tuple[int, ...], np.ndarray] | None = None
+        self._scratch: dict[str, np.ndarray] = {}
+
+    def _scratch_array(self, name: str, shape: tuple[int, int], dtype: np.dtype) -> np.ndarray:
+        """A scratch array kept between calls: reusing it spares the allocator and page faults."""
+        array = self._scratch.get(name)
+        if array is None or array.shape != shape or array.dtype != dtype:
+            array = self._scratch[name] = np.empty(shape, dtype=dtype)
+        return array
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """``(C, H, W) -> (F, Ho, Wo)`` for one image."""
+        if len(input_shape) != 3 or input_shape[0] != self.in_channels:
+            expected = ("N", self.in_channels, "H", "W")
+            actual = (1, *input_shape)
+            raise ValueError(
+                f"{self!r} expected input of shape {format_shape(expected)}, got "
+                f"{format_shape(('N', *input_shape))}: {shape_hint(actual, expected)}"
+            )
+        return (self.out_channels, *self._output_hw(input_shape[1], input_shape[2]))
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Convolve a batch ``x`` of shape ``(N, C, H, W)``; returns ``(N, F, Ho, Wo)``."""
+        x = check_shape(x, ("N", self.in_channels, "H", "W"), repr(self))
+        N, _, H, Wd = x.shape
+        Ho, Wo = self._output_hw(H, Wd)
+        W, b = self.params["W"], self.params["b"]
+        kh, kw = self.kernel
+        col_shape = (self.in_channels * kh * kw, N * Ho * Wo)
+        col = im2col(x, kh, kw, self.stride, self.padding, out=self._scratch_array("col", col_shape, x.dtype))
+        out = W.reshape(self.out_channels, -1) @ col
+        out += b[:, None]
+        self._cache = (x.shape, col)
+        return out.reshape(self.out_channels, N, Ho, Wo).transpose(1, 0, 2, 3)
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Given ``dL/dout`` ``(N, F, Ho, Wo)``, fill ``grads`` and return ``dL/dx`` ``(N, C, H, W)``.
+
+        ``dW = dout_mat @ col.T``, ``db = sum of dout over N, Ho, Wo``,
+        ``dx = col2im(W_mat.T @ dout_mat)`` with ``dout_mat`` of shape ``(F, N*Ho*Wo)``.
+        """
+        check_forward_called(self._cache, repr(self))
+        x_shape, col = self._cache
+        N, _, H, Wd = x_shape
+        dout = check_same_shape(dout, (N, *self.output_shape(x_shape[1:])), repr(self))
+        W = self.params["W"]
+        kh, kw = self.kernel
+        dout_mat = dout.transpose(1, 0, 2, 3).reshape(self.out_channels, -1)
+        self.grads["W"][...] = (dout_mat @ col.T).reshape(W.shape)
+        self.grads["b"][...] = dout_mat.sum(axis=1)
+        W_mat = W.reshape(self.out_channels, -1)
+        dcol = self._scratch_array("dcol", col.shape, np.result_type(W_mat, dout_mat))
+        np.matmul(W_mat.T, dout_mat, out=dcol)
+        return col2im(dcol, x_shape, kh, kw, self.stride, self.padding)
+
+    def __repr__(self) -> str:
+        return f"Conv2D({self.in_channels} -> {self.out_channels}, {self._geometry()})"
+
+
+class _Pool2D(_Windowed):
+    """Geometry and checks shared by the pooling layers (no parameters, channels unchanged)."""
+
+    padding = 0
+
+    def __init__(self, kernel_size: int | tuple[int, int], stride: int | None = None) -> None:
+        super().__init__()
+        self.kernel = _pair(kernel_size, "kernel_size")
+        if stride is None and self.kernel[0] != self.kernel[1]:
+            raise ValueError(
+                f"stride defaults to the kernel size, which is ambiguous for a {self.kernel} "
+                f"kernel: pass stride explicitly"
+            )
+        self.stride = self.kernel[0] if stride is None else _integer(stride, "stride")
+        self._cache: tuple[np.ndarray, np.ndarray] | None = None
+
+    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """``(C, H, W) -> (C, Ho, Wo)`` with ``Ho = (H - kh) / S + 1``."""
+        if len(input_shape) != 3:
+            raise ValueError(
+                f"{self!r} expected input of shape (N, C, H, W), got "
+                f"{format_shape(('N', *input_shape))}: {shape_hint((1, *input_shape), ('N', 'C', 'H', 'W'))}"
+            )
+        return (input_shape[0], *self._output_hw(input_shape[1], input_shape[2]))
+
+    def _check_input(self, x: np.ndarray) -> np.ndarray:
+        x = check_shape(x, ("N", "C", "H", "W"), repr(self))
+        self._output_hw(x.shape[2], x.shape[3])
+        return x
+
+    def _windows(self, x: np.ndarray):
+        """Yield, for each kernel offset, the ``(N, C, Ho, Wo)`` strided view of ``x`` it touches."""
+        Ho, Wo = self._output_hw(x.shape[2], x.shape[3])
+        for _, _, rows, cols in _offset_slices(*self.kernel, Ho, Wo, self.stride):
+            yield x[:, :, rows, cols]
+
+    def _tiles(self) -> bool:
+        """True when the windows cover every input pixel exactly once (stride == kernel)."""
+        return self.kernel == (self.stride, self.stride)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._geometry()})"
+
+
+class MaxPool2D(_Pool2D):
+    """Max pooling: each output is the largest value in its ``kh x kw`` window, per channel.
+
+    Formula: ``out[n, c, i, j] = max_{m, k} x[n, c, i*S + m, j*S + k]``. Forward takes the
+    element-wise maximum of the ``kh*kw`` strided slices of ``x``. Backward sends each output's
+    gradient to the input that was the maximum; when several inputs of one window tie for the
+    maximum, the whole gradient goes to the first of them in row-major order (top row first,
+    then left to right), so the gradient still sums to ``dout``.
+
+    Args:
+        kernel_size: ``k`` for a ``k x k`` window, or a pair ``(kh, kw)``.
+        stride: step ``S`` between windows; defaults to the kernel size (windows do not overlap).
+
+    Shapes:
+        input ``(N, C, H, W)`` -> output ``(N, C, Ho, Wo)``, ``Ho = (H - kh) / S + 1``.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Max-pool ``x`` of shape ``(N, C, H, W)``; returns ``(N, C, Ho, Wo)``."""
+        x = self._check_input(x)
+        windows = self._windows(x)
+        out = next(windows).copy()
+        for window in windows:
+            np.maximum(out, window, out=out)
+        self._cache = (x, out)
+        return out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Route ``dL/dout`` ``(N, C, Ho, Wo)`` to each window's (first) maximum; returns ``dL/dx``."""
+        check_forward_called(self._cache, repr(self))
+        x, out = self._cache
+        dout = check_same_shape(dout, out.shape, repr(self))
+        tiles = self._tiles()
+        dx = np.empty_like(x) if tiles else np.zeros_like(x)
+        taken = np.zeros(out.shape, dtype=bool)
+        hit = np.empty(out.shape, dtype=bool)
+        for window, dx_window in zip(self._windows(x), self._windows(dx)):
+            np.equal(window, out, out=hit)
+            np.greater(hit, taken, out=hit)
+            taken |= hit
+            if tiles:
+                np.multiply(dout, hit, out=dx_window)
+            else:
+                dx_window += dout * hit
+        return dx
+
+
+class AvgPool2D(_Pool2D):
+    """Average (mean) pooling: each output is the mean of its ``kh x kw`` window, per channel.
+
+    Formula: ``out[n, c, i, j] = mean_{m, k} x[n, c, i*S + m, j*S + k]``; backward gives every
+    input of a window ``dout / (kh*kw)``.
+
+    Args:
+        kernel_size: ``k`` for a ``k x k`` window, or a pair ``(kh, kw)``.
+        stride: step ``S`` between windows; defaults to the kernel size.
+
+    Shapes:
+        input ``(N, C, H, W)`` -> output ``(N, C, Ho, Wo)``, ``Ho = (H - kh) / S + 1``.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Average-pool ``x`` of shape ``(N, C, H, W)``; returns ``(N, C, Ho, Wo)``."""
+        x = self._check_input(x)
+        windows = self._windows(x)
+        out = next(windows).copy()
+        for window in windows:
+            out += window
+        out /= self.kernel[0] * self.kernel[1]
+        self._cache = (x, out)
+        return out
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Spread ``dL/dout`` ``(N, C, Ho, Wo)`` evenly over each window; returns ``dL/dx``."""
+        check_forward_called(self._cache, repr(self))
+        x, out = self._cache
+        dout = check_same_shape(dout, out.shape, repr(self))
+        share = dout / (self.kernel[0] * self.kernel[1])
+        tiles = self._tiles()
+        dx = np.empty_like(x) if tiles else np.zeros_like(x)
+        for dx_window in self._windows(dx):
+            if tiles:
+                dx_window[...] = share
+            else:
+                dx_window += share
+        return dx
