@@ -92,3 +92,10 @@ def collect_parameters(layers: list[Layer]) -> tuple[dict[str, np.ndarray], dict
             params[f"{i}.{name}"] = value
             grads[f"{i}.{name}"] = layer.grads[name]
     return params, grads
+
+
+def collect_buffers(layers: list[Layer]) -> dict[str, np.ndarray]:
+    """Flat view of the buffers of ``layers`` (e.g. running statistics), keyed ``"i.name"``; arrays are shared."""
+    return {
+        f"{i}.{name}": value for i, layer in enumerate(layers) for name, value in layer.buffers.items()
+    }

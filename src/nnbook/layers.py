@@ -20,7 +20,7 @@ from nnbook._checks import (
     shape_hint,
 )
 from nnbook.activations import step
-from nnbook.base import Layer, collect_parameters
+from nnbook.base import Layer, collect_buffers, collect_parameters
 from nnbook.init import Initializer, get_initializer
 
 
@@ -283,11 +283,7 @@ class Residual(Layer):
             raise ValueError("Residual needs at least one layer for F, e.g. Residual(Linear(8, 8), ReLU())")
         self.layers = list(layers)
         self.params, self.grads = collect_parameters(self.layers)
-        self.buffers = {
-            f"{i}.{name}": value
-            for i, layer in enumerate(self.layers)
-            for name, value in layer.buffers.items()
-        }
+        self.buffers = collect_buffers(self.layers)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """out = F(x) + x. x: any shape that F preserves; out: the same shape."""
