@@ -63,13 +63,17 @@ class Layer(ABC):
             g.fill(0.0)
 
     def train(self) -> Layer:
-        """Switch to training mode and return the layer."""
-        self.training = True
-        return self
+        """Switch to training mode (with any sub-layers in ``self.layers``) and return the layer."""
+        return self._set_mode(True)
 
     def eval(self) -> Layer:
-        """Switch to evaluation mode and return the layer."""
-        self.training = False
+        """Switch to evaluation mode (with any sub-layers in ``self.layers``) and return the layer."""
+        return self._set_mode(False)
+
+    def _set_mode(self, training: bool) -> Layer:
+        self.training = training
+        for layer in getattr(self, "layers", ()):
+            layer._set_mode(training)
         return self
 
     def __repr__(self) -> str:

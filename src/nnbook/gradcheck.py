@@ -46,7 +46,10 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     """Relative error of two arrays of the same shape: ‖a − b‖ / (‖a‖ + ‖b‖).
 
-    Returns 0.0 when both are zero. Values below ~1e-7 mean agreement in float64.
+    Returns 0.0 when both are zero. Values below ~1e-7 mean agreement in float64. When the
+    true gradient is exactly zero (e.g. a bias right before batch norm, whose mean
+    subtraction cancels it) both arrays are rounding noise and the ratio means nothing;
+    compare ``np.abs(a - b).max()`` instead.
     """
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)

@@ -127,21 +127,6 @@ class Sequential(Layer):
         """``(params, grads)``: flat dicts keyed ``"i.name"`` sharing the layers' arrays."""
         return collect_parameters(self.layers)
 
-    def train(self) -> Sequential:
-        """Training mode for the network and every layer (dropout on, batch statistics)."""
-        self._set_mode(True)
-        return self
-
-    def eval(self) -> Sequential:
-        """Evaluation mode for the network and every layer (dropout off, running statistics)."""
-        self._set_mode(False)
-        return self
-
-    def _set_mode(self, training: bool) -> None:
-        self.training = training
-        for layer in self.layers:
-            layer.train() if training else layer.eval()
-
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         """Shape of one output sample for one input sample of ``input_shape``."""
         shape = tuple(input_shape)
