@@ -137,15 +137,17 @@ def warmed_batchnorm(shape, rng):
 
 
 @GRAD_SETTINGS
-@given(n=st.integers(2, 5), d=sizes, seed=seeds, training=st.booleans())
+@given(n=st.integers(3, 6), d=sizes, seed=seeds, training=st.booleans())
 def test_batchnorm_dense_gradients(n, d, seed, training):
+    """N >= 3: with two samples x̂ = ±1 whatever x is, so dx is (almost) zero and the
+    relative error of two near-zero arrays means nothing."""
     rng = np.random.default_rng(seed)
     layer = warmed_batchnorm((n, d), rng)
     assert_grads_ok(layer, rng.normal(size=(n, d)), rng, training)
 
 
 @GRAD_SETTINGS
-@given(n=st.integers(1, 3), c=st.integers(1, 3), h=st.integers(1, 3), w=st.integers(2, 3), seed=seeds, training=st.booleans())
+@given(n=st.integers(1, 3), c=st.integers(1, 3), h=st.integers(2, 3), w=st.integers(2, 3), seed=seeds, training=st.booleans())
 def test_batchnorm_image_gradients(n, c, h, w, seed, training):
     rng = np.random.default_rng(seed)
     layer = warmed_batchnorm((n, c, h, w), rng)
