@@ -12,6 +12,7 @@ finite loss), and the softmax cross-entropy works on logits with log-sum-exp.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import Callable
 
 import numpy as np
 
@@ -219,14 +220,29 @@ def focal_loss(pred: np.ndarray, target: np.ndarray, gamma: float = 2.0, alpha: 
 
 
 class Loss(ABC):
-    """A loss object: ``forward(pred, target) -> float``, then ``backward() -> dL/d(pred)``."""
+    """A loss object: ``forward(pred, target) -> float``, then ``backward() -> dL/d(pred)``.
+
+    Subclasses name their formula ``fn`` (one of the functions above) and give the
+    gradient in ``_grad``; ``class_targets`` says whether targets may be class labels.
+    """
+
+    fn: Callable[[np.ndarray, np.ndarray], float]
+    class_targets = False
 
     def __init__(self) -> None:
         self._cache: tuple[np.ndarray, ...] | None = None
 
-    @abstractmethod
     def forward(self, pred: np.ndarray, target: np.ndarray) -> float:
-        """The loss, a mean over the batch; keeps what `backward` needs."""
+        """The loss, a mean over the batch; keeps ``pred`` and ``target`` for `backward`.
+
+        Args:
+            pred: the network's output, e.g. ``(N, K)``.
+            target: the same shape, or integer labels ``(N,)`` for class losses.
+        """
+        pred = _pred(pred, repr(self))
+        check = _class_targets if self.class_targets else _same_shape_target
+        self._cache = (pred, check(pred, target, repr(self)))
+        return self.fn(pred, target)
 
     @abstractmethod
     def _grad(self, *cache: np.ndarray) -> np.ndarray:
@@ -247,11 +263,7 @@ class Loss(ABC):
 class MSELoss(Loss):
     """Mean squared error (see `mse`); dL/dŷ = 2 (ŷ − y) / n, n = number of elements."""
 
-    def forward(self, pred: np.ndarray, target: np.ndarray) -> float:
-        """L = mean((y − ŷ)²). pred, target: shape ``(N, ...)``."""
-        pred = _pred(pred, repr(self))
-        self._cache = (pred, _same_shape_target(pred, target, repr(self)))
-        return mse(pred, target)
+    fn = staticmethod(mse)
 
     def _grad(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
         return 2.0 * (pred - target) / pred.size
@@ -260,11 +272,7 @@ class MSELoss(Loss):
 class MAELoss(Loss):
     """Mean absolute error (see `mae`); dL/dŷ = sign(ŷ − y) / n (0 where ŷ = y)."""
 
-    def forward(self, pred: np.ndarray, target: np.ndarray) -> float:
-        """L = mean(|y − ŷ|). pred, target: shape ``(N, ...)``."""
-        pred = _pred(pred, repr(self))
-        self._cache = (pred, _same_shape_target(pred, target, repr(self)))
-        return mae(pred, target)
+    fn = staticmethod(mae)
 
     def _grad(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
         return np.sign(pred - target) / pred.size
@@ -273,11 +281,7 @@ class MAELoss(Loss):
 class HalfSquaredErrorLoss(Loss):
     """E_total of the worked examples (see `half_squared_error`); dE/d(out) = (out − target) / N."""
 
-    def forward(self, pred: np.ndarray, target: np.ndarray) -> float:
-        """E = (1/N) Σ_n Σ_k ½ (target − out)². pred, target: shape ``(N, K)``."""
-        pred = _pred(pred, repr(self))
-        self._cache = (pred, _same_shape_target(pred, target, repr(self)))
-        return half_squared_error(pred, target)
+    fn = staticmethod(half_squared_error)
 
     def _grad(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
         return (pred - target) / len(pred)
@@ -290,11 +294,7 @@ class BCELoss(Loss):
     product collapses to (p − y) / n.
     """
 
-    def forward(self, pred: np.ndarray, target: np.ndarray) -> float:
-        """L = −mean(y log p + (1 − y) log(1 − p)). pred, target: shape ``(N, ...)``."""
-        pred = _pred(pred, repr(self))
-        self._cache = (pred, _same_shape_target(pred, target, repr(self)))
-        return binary_cross_entropy(pred, target)
+    fn = staticmethod(binary_cross_entropy)
 
     def _grad(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
         p = np.clip(pred, EPS, 1.0 - EPS)
@@ -304,11 +304,8 @@ class BCELoss(Loss):
 class CrossEntropyLoss(Loss):
     """Categorical cross-entropy on probabilities (see `cross_entropy`); dL/dp = −y / (N p)."""
 
-    def forward(self, pred: np.ndarray, target: np.ndarray) -> float:
-        """L = −(1/N) Σ y log p. pred: ``(N, K)`` probabilities; target: one-hot ``(N, K)`` or labels ``(N,)``."""
-        pred = _pred(pred, repr(self))
-        self._cache = (pred, _class_targets(pred, target, repr(self)))
-        return cross_entropy(pred, target)
+    fn = staticmethod(cross_entropy)
+    class_targets = True
 
     def _grad(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
         return -target / np.clip(pred, EPS, 1.0) / len(pred)
@@ -321,11 +318,8 @@ class SoftmaxCrossEntropyLoss(Loss):
     Use it after a final `Linear` layer, without a `Softmax` layer.
     """
 
-    def forward(self, pred: np.ndarray, target: np.ndarray) -> float:
-        """L = (1/N) Σ [logsumexp(z) − y·z]. pred: logits ``(N, K)``; target: one-hot ``(N, K)`` or labels ``(N,)``."""
-        pred = _pred(pred, repr(self))
-        self._cache = (pred, _class_targets(pred, target, repr(self)))
-        return softmax_cross_entropy(pred, target)
+    fn = staticmethod(softmax_cross_entropy)
+    class_targets = True
 
     def _grad(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
         return (softmax(pred) * target.sum(axis=-1, keepdims=True) - target) / len(pred)
