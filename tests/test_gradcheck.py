@@ -33,6 +33,14 @@ def test_numerical_gradient_matches_calculus(rng):
     assert np.array_equal(x, original)
 
 
+def test_numerical_gradient_nudges_views_and_rejects_integers(rng):
+    weights = rng.normal(size=(4, 3))
+    for view in (weights.T, weights[:, ::2]):
+        assert np.allclose(numerical_gradient(lambda v: np.sum(view**3), view), 3 * view**2, atol=1e-8)
+    with pytest.raises(ValueError, match="floating-point"):
+        numerical_gradient(lambda v: float(np.sum(v)), np.arange(3))
+
+
 def test_relative_error():
     assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
     assert relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.0])) == 0.0

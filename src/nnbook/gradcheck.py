@@ -23,23 +23,31 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float
         f: function of ``x`` returning a scalar; it is called with ``x`` itself, nudged in
             place one element at a time (so ``f`` may also ignore its argument and read an
             array it shares with ``x``, such as a layer's weights).
-        x: float array of any shape; restored exactly on return.
+        x: float array of any shape, also a view such as ``W.T`` or ``W[:, :2]``;
+            restored exactly on return.
         h: step size.
 
     Returns:
         Array of the shape of ``x``.
+
+    Raises:
+        ValueError: ``x`` is not a floating-point array (nudging an integer array by h
+            would round the nudge away).
     """
+    if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
+        raise ValueError(
+            f"numerical_gradient needs x as a floating-point array it can nudge in place, got "
+            f"{type(x).__name__} of dtype {np.asarray(x).dtype}: pass e.g. np.asarray(x, dtype=float)"
+        )
     grad = np.zeros(x.shape, dtype=float)
-    flat_x = x.reshape(-1)
-    flat_grad = grad.reshape(-1)
-    for i in range(flat_x.size):
-        old = flat_x[i]
-        flat_x[i] = old + h
+    for i in np.ndindex(x.shape):
+        old = x[i]
+        x[i] = old + h
         f_plus = float(f(x))
-        flat_x[i] = old - h
+        x[i] = old - h
         f_minus = float(f(x))
-        flat_x[i] = old
-        flat_grad[i] = (f_plus - f_minus) / (2.0 * h)
+        x[i] = old
+        grad[i] = (f_plus - f_minus) / (2.0 * h)
     return grad
 
 
