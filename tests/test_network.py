@@ -134,6 +134,7 @@ def test_early_stopping_restores_best_weights(digits_split):
     history = net.fit(x_tr[:200], y_tr[:200], loss, SGD(0.3), epochs=60, validation_data=(x_val, y_val),
                       patience=2, progress=False)
     assert history.stopped_early and history.epochs < 60
+    assert history.epochs == history.best_epoch + 1 + 2, "stops after exactly `patience` epochs without a new best"
     best = min(history["val_loss"])
     assert history["val_loss"][history.best_epoch] == best
     assert net.evaluate(x_val, y_val, loss)["loss"] == pytest.approx(best)
@@ -158,6 +159,16 @@ def test_predict_evaluate_and_binary_accuracy(rng):
     assert net.predict(x[:1]).shape == (1, 1) and net.training
     assert accuracy(np.array([[0.1, 0.9], [0.8, 0.2]]), np.array([[0, 1], [0, 1]])) == 0.5
     assert "accuracy" not in net.evaluate(x, y, MSELoss())
+
+
+def test_accuracy_takes_labels_as_a_row_or_a_column():
+    pred = np.eye(3)[[0, 1, 2, 0]]
+    assert accuracy(pred, np.array([0, 1, 2, 1])) == 0.75
+    assert accuracy(pred, np.array([[0], [1], [2], [1]])) == 0.75
+    assert accuracy(pred, np.eye(3)[[0, 1, 2, 1]]) == 0.75
+    assert accuracy(np.array([[0.2], [0.9]]), np.array([0, 0])) == 0.5
+    with pytest.raises(ValueError, match=r"expected targets of shape \(4,\) or \(4, 3\), got \(3,\)"):
+        accuracy(pred, np.array([0, 1, 2]))
 
 
 def test_bad_input_to_fit_and_predict(digits_split):

@@ -36,12 +36,23 @@ def accuracy(pred: np.ndarray, target: np.ndarray) -> float:
 
     Args:
         pred: ``(N, K)``, ``(N, 1)`` or ``(N,)``.
-        target: labels ``(N,)`` or targets of ``pred``'s shape.
+        target: labels ``(N,)`` (or a column ``(N, 1)``) or targets of ``pred``'s shape.
+
+    Returns:
+        The accuracy, a float in [0, 1].
+
+    Raises:
+        ValueError: ``target`` holds neither one label nor one row of ``pred``'s shape per sample.
     """
     pred = np.asarray(pred)
     target = np.asarray(target)
+    if target.ndim == 0 or len(target) != len(pred) or target.size not in (len(pred), pred.size):
+        raise ValueError(
+            f"accuracy expected targets of shape ({len(pred)},) or {pred.shape}, got {target.shape}: "
+            "give one label (or one one-hot row) per prediction, in the same order"
+        )
     if pred.ndim == 2 and pred.shape[1] > 1:
-        labels = target.argmax(axis=1) if target.shape == pred.shape else target
+        labels = target.argmax(axis=1) if target.shape == pred.shape else target.reshape(-1)
         return float(np.mean(pred.argmax(axis=1) == labels))
     return float(np.mean((pred.reshape(len(pred), -1) > 0.5) == (target.reshape(len(pred), -1) > 0.5)))
 
@@ -238,8 +249,8 @@ class Sequential(Layer):
             batch_size: samples per mini-batch.
             shuffle: new random order every epoch (from ``rng``).
             validation_data: ``(x_val, y_val)``, evaluated after every epoch.
-            patience: stop after this many epochs without a new lowest validation loss
-                (training loss without validation data); None never stops early.
+            patience: stop once this many epochs in a row bring no new lowest validation
+                loss (training loss without validation data); None never stops early.
             restore_best: with ``patience``, put back the weights of the best epoch at the end.
             rng: generator for shuffling (default: seeded with 0, so runs repeat exactly).
             progress: show a progress bar (tqdm; a widget in Jupyter).
@@ -253,6 +264,7 @@ class Sequential(Layer):
                 usually too high).
         """
         x = as_float_array(x, repr(self))
+        y = np.asarray(y)
         if len(x) != len(y):
             raise ValueError(
                 f"fit got x with {len(x)} samples but y with {len(y)}: "
@@ -285,7 +297,7 @@ class Sequential(Layer):
                         best_state = self._state()
                 else:
                     waited += 1
-                if patience is not None and waited > patience:
+                if patience is not None and waited >= patience:
                     history.stopped_early = True
                     break
         finally:
