@@ -88,6 +88,8 @@ def test_flatten_round_trip(rng):
     assert np.array_equal(layer.backward(out), x)
     assert layer.output_shape((3, 4, 5)) == (60,)
     assert check_layer(layer, x, rng)["x"] < TOL
+    with pytest.raises(ValueError, match=r"expected dout of shape \(2, 60\), got \(2, 3, 20\)"):
+        layer.backward(np.zeros((2, 3, 20)))
 
 
 @GRAD_SETTINGS
@@ -117,6 +119,25 @@ def test_dropout_train_and_eval_behaviour():
     assert np.allclose(classic.eval().forward(x), 0.7)
     same = [Dropout(0.5, rng=np.random.default_rng(7)).forward(x[:3]) for _ in range(2)]
     assert np.array_equal(*same)
+
+
+@pytest.mark.parametrize("mode", ["inverted", "classic"])
+def test_dropout_expected_output_is_the_same_in_training_and_evaluation(mode):
+    x = np.random.default_rng(0).uniform(1.0, 3.0, size=(4000, 50))
+    layer = Dropout(0.4, mode, rng=np.random.default_rng(2))
+    trained = layer.train().forward(x)
+    evaluated = layer.eval().forward(x)
+    assert np.isclose(trained.mean(), evaluated.mean(), rtol=0.01)
+    scale = 1.0 if mode == "inverted" else 0.6
+    assert np.allclose(evaluated, scale * x)
+
+
+def test_dropout_backward_uses_the_forward_mask(rng):
+    layer = Dropout(0.5, rng=rng)
+    out = layer.forward(np.ones((6, 6)))
+    assert np.array_equal(layer.backward(np.ones((6, 6))), out)
+    with pytest.raises(ValueError, match=r"expected dout of shape \(6, 6\), got \(6, 5\)"):
+        layer.backward(np.ones((6, 5)))
 
 
 def test_dropout_rejects_bad_arguments():
@@ -166,8 +187,30 @@ def test_batchnorm_normalises_and_tracks_running_statistics(rng):
     expected = (x - layer.running_mean) / np.sqrt(layer.running_var + layer.eps)
     assert np.allclose(layer.forward(x), expected)
     images = rng.normal(2.0, 3.0, size=(4, 2, 5, 5))
-    out = BatchNorm(2).forward(images)
+    conv_bn = BatchNorm(2, momentum=0.8)
+    out = conv_bn.forward(images)
     assert np.allclose(out.mean(axis=(0, 2, 3)), 0.0, atol=1e-12)
+    assert np.allclose(out.var(axis=(0, 2, 3)), 1.0, atol=1e-4)
+    assert np.allclose(conv_bn.running_mean, 0.2 * images.mean(axis=(0, 2, 3)))
+    assert np.allclose(conv_bn.running_var, 0.8 + 0.2 * images.var(axis=(0, 2, 3)))
+    before = conv_bn.running_mean.copy()
+    conv_bn.eval()
+    one_image = images[:1]
+    expected = (one_image - conv_bn.running_mean[:, None, None]) / np.sqrt(conv_bn.running_var[:, None, None] + conv_bn.eps)
+    assert np.allclose(conv_bn.forward(one_image), expected)
+    assert np.array_equal(conv_bn.running_mean, before), "eval must not update the running statistics"
+
+
+def test_batchnorm_backward_follows_the_mode_of_its_forward(rng):
+    x = rng.normal(size=(5, 3))
+    dout = rng.normal(size=(5, 3))
+    reference = BatchNorm(3)
+    reference.forward(x)
+    expected = reference.backward(dout)
+    layer = BatchNorm(3)
+    layer.forward(x)
+    layer.eval()
+    assert np.allclose(layer.backward(dout), expected)
 
 
 def test_batchnorm_edge_cases():

@@ -113,7 +113,8 @@ class Flatten(Layer):
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """Reshape dout ``(N, prod(...))`` back to the input shape ``(N, ...)``."""
         check_forward_called(self._shape, repr(self))
-        return np.asarray(dout).reshape(self._shape)
+        dout = check_same_shape(dout, (self._shape[0], math.prod(self._shape[1:])), repr(self))
+        return dout.reshape(self._shape)
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         """``(d1, d2, ...)`` -> ``(d1·d2·...,)``."""
@@ -149,12 +150,14 @@ class Dropout(Layer):
         self.mode = mode
         self.rng = np.random.default_rng(0) if rng is None else rng
         self._scale: np.ndarray | float | None = None
+        self._shape: tuple[int, ...] = ()
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Apply the mask (training) or the test-time scaling (evaluation). Shape in = shape out."""
         x = as_float_array(x, repr(self))
         check_nonempty(x, repr(self))
         keep = 1.0 - self.p
+        self._shape = x.shape
         if self.training:
             mask = self.rng.random(x.shape) < keep
             self._scale = mask / keep if self.mode == "inverted" else mask.astype(float)
@@ -165,7 +168,7 @@ class Dropout(Layer):
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dx = dout multiplied by the same mask and scale as the forward pass."""
         check_forward_called(self._scale, repr(self))
-        return np.asarray(dout, dtype=float) * self._scale
+        return check_same_shape(dout, self._shape, repr(self)) * self._scale
 
     def __repr__(self) -> str:
         return f"Dropout(p={self.p}, mode={self.mode!r})"
@@ -179,8 +182,8 @@ class BatchNorm(Layer):
         μ = mean(x),  σ² = mean((x − μ)²),  x̂ = (x − μ) / √(σ² + ε),  out = γ x̂ + β,
 
     and the running statistics follow an exponential moving average,
-    running = momentum · running + (1 − momentum) · batch statistic. Evaluation uses the
-    running mean and variance instead of the batch's.
+    running = momentum · running + (1 − momentum) · batch statistic (σ² as above, the
+    biased variance). Evaluation uses the running mean and variance instead of the batch's.
 
     Args:
         num_features: D for dense input, C for images.
@@ -199,7 +202,7 @@ class BatchNorm(Layer):
         self.params = {"gamma": np.ones(num_features), "beta": np.zeros(num_features)}
         self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
         self.buffers = {"running_mean": np.zeros(num_features), "running_var": np.ones(num_features)}
-        self._cache: tuple[np.ndarray, np.ndarray, tuple[int, ...]] | None = None
+        self._cache: tuple[np.ndarray, np.ndarray, tuple[int, ...], bool] | None = None
 
     @property
     def running_mean(self) -> np.ndarray:
@@ -240,7 +243,7 @@ class BatchNorm(Layer):
             mean, var = self.running_mean, self.running_var
         inv_std = 1.0 / np.sqrt(var + self.eps).reshape(shape)
         x_hat = (x - mean.reshape(shape)) * inv_std
-        self._cache = (x_hat, inv_std, axes)
+        self._cache = (x_hat, inv_std, axes, self.training)
         return gamma * x_hat + beta
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
@@ -249,18 +252,21 @@ class BatchNorm(Layer):
         dγ = Σ dout ⊙ x̂, dβ = Σ dout (sums over the normalised axes). With g = dout ⊙ γ
         and m the number of values per feature, training mode gives
         dx = (1/√(σ² + ε)) (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)); evaluation mode, where μ and
-        σ² are constants, gives dx = g / √(σ² + ε).
+        σ² are constants, gives dx = g / √(σ² + ε). The mode is the one `forward` ran in.
 
         Args:
-            dout: shape of the output. Returns dx of the same shape.
+            dout: dL/d(out), the shape of the output.
+
+        Returns:
+            dL/dx, the shape of ``x``: ``(N, D)`` or ``(N, C, H, W)``.
         """
         check_forward_called(self._cache, repr(self))
-        x_hat, inv_std, axes = self._cache
+        x_hat, inv_std, axes, training = self._cache
         dout = check_same_shape(dout, x_hat.shape, repr(self))
         np.sum(dout * x_hat, axis=axes, out=self.grads["gamma"])
         np.sum(dout, axis=axes, out=self.grads["beta"])
         g = dout * self.params["gamma"].reshape(inv_std.shape)
-        if not self.training:
+        if not training:
             return g * inv_std
         return inv_std * (
             g - g.mean(axis=axes, keepdims=True) - x_hat * (g * x_hat).mean(axis=axes, keepdims=True)
@@ -301,7 +307,8 @@ class Residual(Layer):
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dx = (backward of F)(dout) + dout. dout and dx have the shape of x."""
-        grad = np.asarray(dout, dtype=float)
+        dout = as_float_array(dout, repr(self), "dout")
+        grad = dout
         for layer in reversed(self.layers):
             grad = layer.backward(grad)
         self.grads = collect_parameters(self.layers)[1]
