@@ -51,6 +51,49 @@ def test_adaptive_first_steps():
         assert np.allclose(theta["W"], expected), opt
 
 
+def two_steps(opt, g1, g2):
+    """θ after two steps from θ = 0 with gradients g1 then g2 (one-element arrays)."""
+    theta = {"W": np.zeros(1)}
+    opt.step(theta, {"W": np.array([g1])})
+    first = theta["W"][0]
+    opt.step(theta, {"W": np.array([g2])})
+    return first, theta["W"][0]
+
+
+def test_adagrad_two_steps_by_hand():
+    # G = 4 -> θ = -0.1·2/(2 + 1e-8); G = 4 + 1 = 5 -> θ -= 0.1·1/(√5 + 1e-8)
+    first, second = two_steps(AdaGrad(0.1), 2.0, 1.0)
+    assert first == pytest.approx(-0.2 / (2 + 1e-8), rel=1e-12)
+    assert second == pytest.approx(first - 0.1 / (np.sqrt(5.0) + 1e-8), rel=1e-12)
+
+
+def test_rmsprop_two_steps_by_hand():
+    # s = 0.1·4 = 0.4; then s = 0.9·0.4 + 0.1·1 = 0.46
+    first, second = two_steps(RMSProp(0.01, beta=0.9), 2.0, 1.0)
+    assert first == pytest.approx(-0.01 * 2 / (np.sqrt(0.4) + 1e-8), rel=1e-12)
+    assert second == pytest.approx(first - 0.01 * 1 / (np.sqrt(0.46) + 1e-8), rel=1e-12)
+
+
+def test_adam_two_steps_by_hand():
+    # t = 1: m = 0.2, v = 0.004, m̂ = 2, v̂ = 4 -> step 0.1·2/2 = 0.1 (bias correction at work)
+    # t = 2: m = 0.9·0.2 + 0.1·1 = 0.28, v = 0.999·0.004 + 0.001·1 = 0.004996
+    #        m̂ = 0.28/0.19, v̂ = 0.004996/0.001999
+    first, second = two_steps(Adam(0.1), 2.0, 1.0)
+    assert first == pytest.approx(-0.1 * 2 / (2 + 1e-8), rel=1e-12)
+    m_hat, v_hat = 0.28 / 0.19, 0.004996 / (1 - 0.999**2)
+    assert second == pytest.approx(first - 0.1 * m_hat / (np.sqrt(v_hat) + 1e-8), rel=1e-9)
+
+
+def test_weight_decay_reaches_every_optimizer_as_lambda_w():
+    # with g = 0 and W = 2, λ = 0.5, every optimizer sees the gradient λ·W = 1 for W and 0 for b
+    for opt, step in [(SGD(0.1, weight_decay=0.5), 0.1), (Momentum(0.1, weight_decay=0.5), 0.1 * 0.1),
+                      (Adam(0.1, weight_decay=0.5), 0.1)]:
+        params = {"0.W": np.array([2.0]), "0.b": np.array([2.0])}
+        opt.step(params, {"0.W": np.zeros(1), "0.b": np.zeros(1)})
+        assert params["0.W"][0] == pytest.approx(2.0 - step, rel=1e-6), opt
+        assert params["0.b"][0] == 2.0
+
+
 @pytest.mark.parametrize(
     "opt", [SGD(0.05), Momentum(0.05), Momentum(0.05, form="classic"), AdaGrad(0.5), RMSProp(0.01), Adam(0.05)]
 )
@@ -76,6 +119,14 @@ def test_bad_arguments():
         SGD(0.0)
     with pytest.raises(ValueError, match=r"no gradient for \['0.b'\]"):
         SGD(0.1).step(*[{"0.W": np.zeros(1), "0.b": np.zeros(1)}, {"0.W": np.zeros(1)}])
+    with pytest.raises(ValueError, match=r"gradient of shape \(1,\) for '0.W' of shape \(3,\)"):
+        SGD(0.1).step({"0.W": np.zeros(3)}, {"0.W": np.zeros(1)})
+    with pytest.raises(ValueError, match="weight_decay >= 0"):
+        Adam(0.1, weight_decay=-1e-3)
+    with pytest.raises(ValueError, match="every >= 1"):
+        StepDecay(0.1, every=0)
+    with pytest.raises(ValueError, match="total >= 1"):
+        CosineDecay(0.1, total=0)
 
 
 def test_schedules():
@@ -86,3 +137,7 @@ def test_schedules():
     cos = CosineDecay(0.1, total=10, lr_min=0.01)
     assert cos(0) == pytest.approx(0.1) and cos(5) == pytest.approx(0.055)
     assert cos(10) == pytest.approx(0.01) and cos(20) == pytest.approx(0.01)
+    assert cos(2) == pytest.approx(0.01 + 0.5 * 0.09 * (1 + np.cos(np.pi * 0.2)))
+    assert [CosineDecay(1.0, total=4)(e) for e in range(5)] == pytest.approx(
+        [1.0, (2 + np.sqrt(2)) / 4, 0.5, (2 - np.sqrt(2)) / 4, 0.0]
+    )

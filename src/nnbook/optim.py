@@ -26,12 +26,21 @@ class Optimizer(ABC):
     def __init__(self, lr: float, weight_decay: float = 0.0) -> None:
         if lr <= 0:
             raise ValueError(f"{type(self).__name__} expected a learning rate lr > 0, got {lr}")
+        if weight_decay < 0:
+            raise ValueError(
+                f"{type(self).__name__} expected weight_decay >= 0 (the L2 strength λ), got {weight_decay}"
+            )
         self.lr = lr
         self.weight_decay = weight_decay
         self.state: dict[str, dict[str, np.ndarray]] = {}
 
     def step(self, params: dict[str, np.ndarray], grads: dict[str, np.ndarray]) -> None:
-        """Update every ``params[name]`` in place from ``grads[name]`` (same shapes)."""
+        """Update every ``params[name]`` in place from ``grads[name]``.
+
+        Args:
+            params: parameter arrays by name, e.g. ``{"0.W": (in, out), "0.b": (out,)}``.
+            grads: gradients with the same keys and shapes.
+        """
         missing = params.keys() - grads.keys()
         if missing:
             raise ValueError(
@@ -40,6 +49,12 @@ class Optimizer(ABC):
             )
         for name, param in params.items():
             grad = grads[name]
+            if np.shape(grad) != param.shape:
+                raise ValueError(
+                    f"{type(self).__name__}.step got a gradient of shape {np.shape(grad)} for "
+                    f"{name!r} of shape {param.shape}: pass each parameter's own gradient, "
+                    "e.g. the two dicts of Sequential.parameters()"
+                )
             if self.weight_decay and name.rsplit(".", 1)[-1] == "W":
                 grad = grad + self.weight_decay * param
             self._update(name, param, grad)
@@ -59,7 +74,12 @@ class Optimizer(ABC):
 
 
 class SGD(Optimizer):
-    """Plain (stochastic) gradient descent: θ ← θ − α ∇J(θ)."""
+    """Plain (stochastic) gradient descent: θ ← θ − α ∇J(θ).
+
+    Args:
+        lr: α, the learning rate.
+        weight_decay: λ, adds λ W to the gradient of every weight matrix ``W``.
+    """
 
     def _update(self, name: str, param: np.ndarray, grad: np.ndarray) -> None:
         param -= self.lr * grad
@@ -69,10 +89,15 @@ class Momentum(Optimizer):
     """Gradient descent with momentum (a velocity v per parameter).
 
     - ``form="ema"`` (the slides): v ← β v + (1 − β) g, θ ← θ − α v.
-    - ``form="classic"``: v ← β v + g, θ ← θ − α v (steps 1/(1 − β) times larger).
+    - ``form="classic"``: v ← β v + g, θ ← θ − α v. For a steady gradient its steps
+      grow to 1/(1 − β) times those of the EMA form (10× for β = 0.9), so it wants a
+      smaller α.
 
     Args:
-        lr: α. beta: β ∈ [0, 1). form: "ema" or "classic". weight_decay: λ.
+        lr: α, the learning rate.
+        beta: β ∈ [0, 1), how much of the old velocity is kept.
+        form: "ema" or "classic".
+        weight_decay: λ, adds λ W to the gradient of every weight matrix ``W``.
     """
 
     FORMS = ("ema", "classic")
@@ -92,7 +117,13 @@ class Momentum(Optimizer):
 
 
 class AdaGrad(Optimizer):
-    """AdaGrad: G ← G + g², θ ← θ − α g / (√G + ε). Each parameter's step shrinks as its gradients add up."""
+    """AdaGrad: G ← G + g², θ ← θ − α g / (√G + ε). Each parameter's step shrinks as its gradients add up.
+
+    Args:
+        lr: α, the learning rate.
+        eps: ε, keeps the division finite while G is 0.
+        weight_decay: λ, adds λ W to the gradient of every weight matrix ``W``.
+    """
 
     def __init__(self, lr: float = 0.01, eps: float = 1e-8, weight_decay: float = 0.0) -> None:
         super().__init__(lr, weight_decay)
@@ -105,7 +136,14 @@ class AdaGrad(Optimizer):
 
 
 class RMSProp(Optimizer):
-    """RMSProp: s ← β s + (1 − β) g², θ ← θ − α g / (√s + ε) (AdaGrad with forgetting)."""
+    """RMSProp: s ← β s + (1 − β) g², θ ← θ − α g / (√s + ε) (AdaGrad with forgetting).
+
+    Args:
+        lr: α, the learning rate.
+        beta: β, the decay of the squared-gradient average s.
+        eps: ε, keeps the division finite while s is 0.
+        weight_decay: λ, adds λ W to the gradient of every weight matrix ``W``.
+    """
 
     def __init__(self, lr: float = 0.001, beta: float = 0.9, eps: float = 1e-8, weight_decay: float = 0.0) -> None:
         super().__init__(lr, weight_decay)
@@ -124,6 +162,17 @@ class Adam(Optimizer):
 
     m ← β₁ m + (1 − β₁) g,  v ← β₂ v + (1 − β₂) g²,
     m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ),  θ ← θ − α m̂ / (√v̂ + ε).
+
+    The bias correction undoes the pull of m and v towards their zero start, so the
+    first step is about α in size whatever the scale of g.
+
+    Args:
+        lr: α, the learning rate.
+        beta1: β₁, the decay of the gradient average m.
+        beta2: β₂, the decay of the squared-gradient average v.
+        eps: ε, keeps the division finite.
+        weight_decay: λ, adds λ W to the gradient of every weight matrix ``W``
+            (L2 regularisation, not AdamW's decoupled decay).
     """
 
     def __init__(
@@ -157,6 +206,8 @@ class StepDecay:
     """Step schedule: lr(epoch) = lr0 · drop^⌊epoch / every⌋ (epochs count from 0)."""
 
     def __init__(self, lr0: float, drop: float = 0.5, every: int = 10) -> None:
+        if every < 1:
+            raise ValueError(f"StepDecay expected every >= 1 (epochs between drops), got {every}")
         self.lr0 = lr0
         self.drop = drop
         self.every = every
@@ -185,6 +236,10 @@ class CosineDecay:
     """
 
     def __init__(self, lr0: float, total: int, lr_min: float = 0.0) -> None:
+        if total < 1:
+            raise ValueError(
+                f"CosineDecay expected total >= 1 (epochs of the decay), got {total}: pass e.g. the number of epochs"
+            )
         self.lr0 = lr0
         self.total = total
         self.lr_min = lr_min
