@@ -171,6 +171,19 @@ def test_label_and_one_hot_mismatches_name_shapes_and_fix():
         BCELoss().forward(np.full((5, 1), 0.5), np.zeros(5))
 
 
+def test_focal_loss_known_gradient_and_bad_settings():
+    # one positive sample, p = 0.8: p_t = 0.8, α_t = 0.25, γ = 2
+    # dL/dp = α_t [γ (1 − p_t) log p_t − (1 − p_t)² / p_t]
+    loss = FocalLoss(gamma=2.0, alpha=0.25)
+    assert loss.forward(np.array([[0.8]]), np.array([[1.0]])) == pytest.approx(-0.25 * 0.04 * np.log(0.8))
+    expected = 0.25 * (2 * 0.2 * np.log(0.8) - 0.04 / 0.8)
+    assert loss.backward()[0, 0] == pytest.approx(expected)
+    with pytest.raises(ValueError, match="gamma >= 0"):
+        FocalLoss(gamma=-1.0)
+    with pytest.raises(ValueError, match=r"alpha in \[0, 1\]"):
+        focal_loss(np.array([[0.5]]), np.array([[1.0]]), alpha=1.5)
+
+
 def test_bad_dtype_empty_batch_and_order():
     with pytest.raises(ValueError, match="dtype"):
         MSELoss().forward(np.array([["a"]]), np.array([["b"]]))

@@ -87,6 +87,9 @@ def mse(pred: np.ndarray, target: np.ndarray) -> float:
     Args:
         pred: ŷ, shape ``(N, ...)``.
         target: y, the same shape.
+
+    Returns:
+        The loss, a float.
     """
     pred = _pred(pred, "mse")
     return float(np.mean((_same_shape_target(pred, target, "mse") - pred) ** 2))
@@ -98,6 +101,9 @@ def mae(pred: np.ndarray, target: np.ndarray) -> float:
     Args:
         pred: ŷ, shape ``(N, ...)``.
         target: y, the same shape.
+
+    Returns:
+        The loss, a float.
     """
     pred = _pred(pred, "mae")
     return float(np.mean(np.abs(_same_shape_target(pred, target, "mae") - pred)))
@@ -109,6 +115,9 @@ def half_squared_error(pred: np.ndarray, target: np.ndarray) -> float:
     Args:
         pred: outputs, shape ``(N, K)``.
         target: targets, shape ``(N, K)``.
+
+    Returns:
+        E_total, a float.
     """
     pred = _pred(pred, "half_squared_error")
     target = _same_shape_target(pred, target, "half_squared_error")
@@ -121,6 +130,9 @@ def binary_cross_entropy(pred: np.ndarray, target: np.ndarray) -> float:
     Args:
         pred: probabilities p (e.g. sigmoid outputs), shape ``(N, ...)``; clipped to [ε, 1 − ε].
         target: y ∈ {0, 1} (or in [0, 1]), the same shape.
+
+    Returns:
+        The loss, a float; finite even for p = 0 or 1.
     """
     pred = _pred(pred, "binary_cross_entropy")
     target = _same_shape_target(pred, target, "binary_cross_entropy")
@@ -134,6 +146,9 @@ def cross_entropy(pred: np.ndarray, target: np.ndarray) -> float:
     Args:
         pred: probabilities p (e.g. softmax outputs), shape ``(N, K)``; clipped to [ε, 1].
         target: one-hot ``(N, K)`` or integer labels ``(N,)``.
+
+    Returns:
+        The loss, a float.
     """
     pred = _pred(pred, "cross_entropy")
     target = _class_targets(pred, target, "cross_entropy")
@@ -153,6 +168,9 @@ def softmax_cross_entropy(logits: np.ndarray, target: np.ndarray) -> float:
     Args:
         logits: scores z, shape ``(N, K)``; any finite values, even ±1e4.
         target: one-hot ``(N, K)`` or integer labels ``(N,)``.
+
+    Returns:
+        The loss, a float.
     """
     logits = _pred(logits, "softmax_cross_entropy")
     target = _class_targets(logits, target, "softmax_cross_entropy")
@@ -184,12 +202,24 @@ def sequence_cross_entropy(pred: np.ndarray, target: np.ndarray, mask: np.ndarra
         pred: probabilities ŷ, shape ``(N, T, K)``; clipped to [ε, 1].
         target: labels ``(N, T)`` or one-hot ``(N, T, K)``.
         mask: m, shape ``(N, T)``, 1 for real tokens and 0 for padding (default: all 1).
+
+    Returns:
+        The loss per real token, a float.
     """
     pred = _pred(pred, "sequence_cross_entropy")
     target = _class_targets(pred, target, "sequence_cross_entropy")
     mask = _sequence_mask(pred, mask, "sequence_cross_entropy")
     token_loss = -np.sum(target * np.log(np.clip(pred, EPS, 1.0)), axis=-1)
     return float(np.sum(mask * token_loss) / mask.sum())
+
+
+def _check_focal_settings(gamma: float, alpha: float | None, owner: str) -> None:
+    if gamma < 0:
+        raise ValueError(f"{owner} expected gamma >= 0 (0 gives binary cross-entropy), got {gamma}")
+    if alpha is not None and not 0.0 <= alpha <= 1.0:
+        raise ValueError(
+            f"{owner} expected alpha in [0, 1] (the weight of class 1) or None, got {alpha}"
+        )
 
 
 def _focal_terms(
@@ -211,8 +241,12 @@ def focal_loss(pred: np.ndarray, target: np.ndarray, gamma: float = 2.0, alpha: 
         pred: probabilities p of class 1, shape ``(N, ...)``.
         target: y ∈ {0, 1}, the same shape.
         gamma: γ ≥ 0, the focusing strength.
-        alpha: α ∈ (0, 1), the weight of the positive class, or None.
+        alpha: α ∈ [0, 1], the weight of the positive class, or None.
+
+    Returns:
+        The loss, a float.
     """
+    _check_focal_settings(gamma, alpha, "focal_loss")
     pred = _pred(pred, "focal_loss")
     target = _same_shape_target(pred, target, "focal_loss")
     p_t, _, weight = _focal_terms(pred, target, alpha)
@@ -238,6 +272,9 @@ class Loss(ABC):
         Args:
             pred: the network's output, e.g. ``(N, K)``.
             target: the same shape, or integer labels ``(N,)`` for class losses.
+
+        Returns:
+            The loss, a float.
         """
         pred = _pred(pred, repr(self))
         check = _class_targets if self.class_targets else _same_shape_target
@@ -356,6 +393,7 @@ class FocalLoss(Loss):
 
     def __init__(self, gamma: float = 2.0, alpha: float | None = None) -> None:
         super().__init__()
+        _check_focal_settings(gamma, alpha, "FocalLoss")
         self.gamma = gamma
         self.alpha = alpha
 
