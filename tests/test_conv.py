@@ -158,16 +158,26 @@ def test_max_and_mean_pooling_values():
 # --- vectorised == loops ---------------------------------------------------------------------
 
 
-@settings(max_examples=30, deadline=None)
-@given(conv_geometry(), st.integers(0, 2**32 - 1))
-def test_conv2d_equals_naive_loops(geometry, seed):
+def random_conv(geometry, seed: int) -> tuple[Conv2D, np.ndarray, np.random.Generator]:
+    """A Conv2D with random weights and biases for ``geometry``, an input batch, and the generator."""
     N, C, F, k, stride, padding, H, W = geometry
     rng = np.random.default_rng(seed)
     layer = conv_with_bias(Conv2D(C, F, k, stride, padding, rng=rng), rng)
-    x = rng.standard_normal((N, C, H, W))
-    expected = conv2d_naive(x, layer.params["W"], layer.params["b"], stride, padding)
+    return layer, rng.standard_normal((N, C, H, W)), rng
+
+
+@settings(max_examples=30, deadline=None)
+@given(conv_geometry(), st.integers(0, 2**32 - 1))
+def test_conv2d_equals_naive_loops(geometry, seed):
+    layer, x, _ = random_conv(geometry, seed)
+    expected = conv2d_naive(x, layer.params["W"], layer.params["b"], layer.stride, layer.padding)
     np.testing.assert_allclose(layer.forward(x), expected, rtol=1e-12, atol=1e-12)
-    assert layer.output_shape((C, H, W)) == expected.shape[1:]
+    assert layer.output_shape(x.shape[1:]) == expected.shape[1:]
+
+
+def test_conv2d_naive_rejects_mismatched_channels():
+    with pytest.raises(ValueError, match=r"same C, got \(1, 3, 5, 5\), \(2, 1, 3, 3\) and \(2,\)"):
+        conv2d_naive(np.zeros((1, 3, 5, 5)), np.zeros((2, 1, 3, 3)), np.zeros(2))
 
 
 def test_im2col_and_col2im_are_adjoint():
@@ -185,10 +195,8 @@ def test_im2col_and_col2im_are_adjoint():
 @settings(max_examples=25, deadline=None)
 @given(conv_geometry(), st.integers(0, 2**32 - 1))
 def test_conv2d_gradients_random_shapes(geometry, seed):
-    N, C, F, k, stride, padding, H, W = geometry
-    rng = np.random.default_rng(seed)
-    layer = conv_with_bias(Conv2D(C, F, k, stride, padding, rng=rng), rng)
-    errors = check_layer(layer, rng.standard_normal((N, C, H, W)), rng)
+    layer, x, rng = random_conv(geometry, seed)
+    errors = check_layer(layer, x, rng)
     assert set(errors) == {"x", "W", "b"}
     assert max(errors.values()) < TOL, errors
 

@@ -17,6 +17,10 @@ the only Python loop runs over the ``kh*kw`` offsets.
 
 from __future__ import annotations
 
+import itertools
+from abc import abstractmethod
+from typing import Iterator
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -141,6 +145,11 @@ def conv2d_naive(
     Returns:
         Feature maps, shape ``(N, F, Ho, Wo)``.
     """
+    if np.ndim(x) != 4 or np.ndim(W) != 4 or np.shape(x)[1] != np.shape(W)[1] or np.shape(b) != np.shape(W)[:1]:
+        raise ValueError(
+            f"conv2d_naive expected x (N, C, H, W), W (F, C, kh, kw) and b (F,) with the same C, got "
+            f"{np.shape(x)}, {np.shape(W)} and {np.shape(b)}: give W one (C, kh, kw) kernel per filter"
+        )
     N, C, H, Wd = x.shape
     F, _, kh, kw = W.shape
     Ho = conv_output_size(H, kh, stride, padding)
@@ -156,7 +165,7 @@ def conv2d_naive(
     return out
 
 
-def _offset_slices(kh: int, kw: int, Ho: int, Wo: int, stride: int):
+def _offset_slices(kh: int, kw: int, Ho: int, Wo: int, stride: int) -> Iterator[tuple[int, int, slice, slice]]:
     """Yield ``(m, k, rows, cols)``: for each kernel offset, the slices of the padded input it touches."""
     for m in range(kh):
         for k in range(kw):
@@ -407,15 +416,33 @@ class _Pool2D(_Windowed):
         self._output_hw(x.shape[2], x.shape[3])
         return x
 
-    def _windows(self, x: np.ndarray):
+    def _windows(self, x: np.ndarray) -> Iterator[np.ndarray]:
         """Yield, for each kernel offset, the ``(N, C, Ho, Wo)`` strided view of ``x`` it touches."""
         Ho, Wo = self._output_hw(x.shape[2], x.shape[3])
         for _, _, rows, cols in _offset_slices(*self.kernel, Ho, Wo, self.stride):
             yield x[:, :, rows, cols]
 
-    def _tiles(self) -> bool:
-        """True when the windows cover every input pixel exactly once (stride == kernel)."""
-        return self.kernel == (self.stride, self.stride)
+    @abstractmethod
+    def _offset_grads(self, x: np.ndarray, out: np.ndarray, dout: np.ndarray) -> Iterator[np.ndarray]:
+        """For each kernel offset in `_windows` order, the gradient ``(N, C, Ho, Wo)`` it receives."""
+
+    def backward(self, dout: np.ndarray) -> np.ndarray:
+        """Given ``dL/dout`` ``(N, C, Ho, Wo)``, return ``dL/dx`` ``(N, C, H, W)``.
+
+        Each kernel offset's gradient (see the subclass) is written to the strided slice of
+        ``dx`` it came from; where windows overlap (stride < kernel) the slices add up.
+        """
+        check_forward_called(self._cache, repr(self))
+        x, out = self._cache
+        dout = check_same_shape(dout, out.shape, repr(self))
+        tiles = self.kernel == (self.stride, self.stride)
+        dx = np.empty_like(x) if tiles else np.zeros_like(x)
+        for dx_window, grad in zip(self._windows(dx), self._offset_grads(x, out, dout)):
+            if tiles:
+                dx_window[...] = grad
+            else:
+                dx_window += grad
+        return dx
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._geometry()})"
@@ -448,24 +475,15 @@ class MaxPool2D(_Pool2D):
         self._cache = (x, out)
         return out
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        """Route ``dL/dout`` ``(N, C, Ho, Wo)`` to each window's (first) maximum; returns ``dL/dx``."""
-        check_forward_called(self._cache, repr(self))
-        x, out = self._cache
-        dout = check_same_shape(dout, out.shape, repr(self))
-        tiles = self._tiles()
-        dx = np.empty_like(x) if tiles else np.zeros_like(x)
+    def _offset_grads(self, x: np.ndarray, out: np.ndarray, dout: np.ndarray) -> Iterator[np.ndarray]:
+        """Per kernel offset: ``dout`` where that offset held the window's first maximum, else 0."""
         taken = np.zeros(out.shape, dtype=bool)
         hit = np.empty(out.shape, dtype=bool)
-        for window, dx_window in zip(self._windows(x), self._windows(dx)):
+        for window in self._windows(x):
             np.equal(window, out, out=hit)
             np.greater(hit, taken, out=hit)
             taken |= hit
-            if tiles:
-                np.multiply(dout, hit, out=dx_window)
-            else:
-                dx_window += dout * hit
-        return dx
+            yield dout * hit
 
 
 class AvgPool2D(_Pool2D):
@@ -493,17 +511,7 @@ class AvgPool2D(_Pool2D):
         self._cache = (x, out)
         return out
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        """Spread ``dL/dout`` ``(N, C, Ho, Wo)`` evenly over each window; returns ``dL/dx``."""
-        check_forward_called(self._cache, repr(self))
-        x, out = self._cache
-        dout = check_same_shape(dout, out.shape, repr(self))
-        share = dout / (self.kernel[0] * self.kernel[1])
-        tiles = self._tiles()
-        dx = np.empty_like(x) if tiles else np.zeros_like(x)
-        for dx_window in self._windows(dx):
-            if tiles:
-                dx_window[...] = share
-            else:
-                dx_window += share
-        return dx
+    def _offset_grads(self, x: np.ndarray, out: np.ndarray, dout: np.ndarray) -> Iterator[np.ndarray]:
+        """Every kernel offset gets the same share, ``dout / (kh*kw)``."""
+        size = self.kernel[0] * self.kernel[1]
+        return itertools.repeat(dout / size, size)
