@@ -57,6 +57,19 @@ def test_whitening_gives_identity_covariance(cls, rng):
     assert np.allclose(out.mean(axis=0), 0.0)
 
 
+@pytest.mark.parametrize("cls", [PCAWhitener, ZCAWhitener])
+def test_whitening_epsilon_tames_a_direction_without_variance(cls, rng):
+    x = correlated(rng)
+    x = np.column_stack([x, x[:, 0] + x[:, 1]])
+    white = cls(eps=1e-2).fit(x)
+    out = white.transform(x)
+    assert np.all(np.isfinite(out))
+    assert white.eigenvalues_[-1] < 1e-9
+    variances = np.sort(np.linalg.eigvalsh(np.cov(out.T, bias=True)))
+    expected = np.sort(white.eigenvalues_ / (white.eigenvalues_ + 1e-2))
+    assert np.allclose(variances, expected, atol=1e-9), "each direction keeps variance λ/(λ + ε), not 1/0"
+
+
 def test_zca_stays_close_to_the_data_and_is_symmetric(rng):
     x = correlated(rng)
     zca = ZCAWhitener(eps=1e-8).fit(x)
@@ -91,6 +104,9 @@ def test_one_hot_round_trip():
         one_hot(labels[:, None])
     with pytest.raises(ValueError, match="fractions"):
         one_hot(np.array([0.5]))
+    assert one_hot(np.array([], dtype=int), 3).shape == (0, 3)
+    with pytest.raises(ValueError, match="pass num_classes"):
+        one_hot(np.array([], dtype=int))
 
 
 def test_train_val_test_split(rng):

@@ -172,6 +172,8 @@ def one_hot(labels: np.ndarray, num_classes: int | None = None) -> np.ndarray:
         )
     if labels.size and not np.all(labels == np.round(labels)):
         raise ValueError("one_hot expected whole-number class labels 0..K-1, got fractions")
+    if num_classes is None and labels.size == 0:
+        raise ValueError("one_hot cannot guess the number of classes from no labels: pass num_classes")
     labels = labels.astype(int)
     k = int(labels.max()) + 1 if num_classes is None else num_classes
     if labels.size and (labels.min() < 0 or labels.max() >= k):
