@@ -60,8 +60,10 @@ def test_linear_bad_input_messages():
     assert "x.reshape(len(x), -1)" in message
     with pytest.raises(ValueError, match=r"got \(784,\): a single sample needs a batch axis"):
         layer.forward(np.zeros(784))
-    with pytest.raises(ValueError, match=r"got \(5, 10\)"):
+    with pytest.raises(ValueError, match=r"got \(5, 10\): make the layer's input size match"):
         layer.forward(np.zeros((5, 10)))
+    with pytest.raises(ValueError, match=r"got \(28, 28\): this looks like one unflattened sample.*x.reshape\(1, -1\)"):
+        layer.forward(np.zeros((28, 28)))
     with pytest.raises(ValueError, match="dtype"):
         layer.forward(np.full((2, 784), "x"))
     with pytest.raises(ValueError, match="empty batch"):

@@ -57,6 +57,8 @@ def shape_hint(actual: tuple[int, ...], expected: Sequence[Dim]) -> str:
         and actual[1] != expected[1]
     ):
         return "the channels look like the last axis (NHWC); move them first, e.g. x.transpose(0, 3, 1, 2)"
+    if len(expected) == 2 and len(actual) == 2 and math.prod(actual) == expected[1]:
+        return "this looks like one unflattened sample; flatten it into one row, e.g. x.reshape(1, -1)"
     if len(actual) == len(expected):
         return "make the layer's input size match the data or the previous layer's output"
     return f"reshape the input to {len(expected)} axes"

@@ -44,6 +44,7 @@ class Layer(ABC):
         """Given dL/d(out), fill ``self.grads`` and return dL/dx (same shape as ``x``)."""
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
+        """``layer(x)`` is ``layer.forward(x)``."""
         return self.forward(x)
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
