@@ -113,8 +113,9 @@ def parse_control(name: str, spec: ControlSpec) -> Control:
 
 
 def _thin(indices: list[int], default: int) -> list[int]:
-    """Keep every second index counted from the default, plus both ends."""
-    kept = {i for i in indices if (i - default) % 2 == 0} | {indices[0], indices[-1]}
+    """Keep every second entry of ``indices`` counted from the default's, plus both ends."""
+    start = indices.index(default)
+    kept = {i for k, i in enumerate(indices) if (k - start) % 2 == 0} | {indices[0], indices[-1]}
     return sorted(kept)
 
 
