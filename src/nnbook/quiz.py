@@ -257,10 +257,10 @@ def check(name: str, learner_value: Any, reference_value: Any, *, rtol: float = 
         print(f"✓ {name}: matches the reference (largest difference {error.max():.2g}).")
         return True
     where = f" at index {tuple(int(i) for i in worst)}" if worst else ""
+    print(f"✗ {name}: {int(wrong.sum())} of {wrong.size} entries differ.")
     print(
-        f"✗ {name}: {int(wrong.sum())} of {wrong.size} entries differ; largest difference "
-        f"{float(error[worst]):.4g}{where} (yours {float(learner[worst]):.6g}, reference "
-        f"{float(reference[worst]):.6g}, relative error {relative:.2g})."
+        f"  Largest difference {float(error[worst]):.4g}{where}: yours {float(learner[worst]):.6g}, "
+        f"reference {float(reference[worst]):.6g} (relative error {relative:.2g})."
     )
     for advice in (_hint_from_numbers(learner, reference), hint):
         if advice:

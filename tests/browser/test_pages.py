@@ -23,6 +23,7 @@ PAGES = book_pages()
 # a favicon) and by book/_ext/widget_pages.py (no widget manager where no widget is shown).
 ALLOWED_CONSOLE: list[tuple[str, str]] = []
 
+PAGE_BUDGET = 3_000_000  # a page's own bytes; the theme and MathJax in _static/ are shared and cached
 RAW_LATEX = re.compile(r"(\$[^$\s][^$]*\$|\\\(|\\\)|\\\[|\\\]|\\frac|\\sum|\\begin\{)")
 
 
@@ -91,6 +92,11 @@ def test_page_loads_cleanly(page_at, path, theme):
     )
     assert not broken, f"images not loaded: {broken}"
     assert not problems, "\n".join(problems)
+    weight = page.evaluate(
+        "() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+        ".filter(e => !e.name.includes('/_static/')).reduce((total, e) => total + e.decodedBodySize, 0)"
+    )
+    assert weight < PAGE_BUDGET, f"{path} weighs {weight / 1e6:.2f} MB without the shared _static assets (budget 3 MB)"
 
 
 @pytest.mark.parametrize("path", PAGES)
