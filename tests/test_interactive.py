@@ -49,7 +49,8 @@ def test_bad_control_specs_are_rejected(spec):
 def test_full_grid_when_it_fits():
     controls = [parse_control("a", (0, 2, 1)), parse_control("f", ["x", "y"])]
     offered, keys, mode = plan_frames(controls, max_frames=6)
-    assert mode == "grid" and len(keys) == 6 and offered == [[0, 1, 2], [0, 1]]
+    assert mode == "grid" and len(keys) == len(set(keys)) == 6 and offered == [[0, 1, 2], [0, 1]]
+    assert keys[0] == (0, 0)
 
 
 def test_one_at_a_time_around_defaults_when_the_grid_is_too_big():

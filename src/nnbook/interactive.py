@@ -129,11 +129,14 @@ def plan_frames(controls: Sequence[Control], max_frames: int) -> tuple[list[list
     Returns:
         ``(offered, keys, mode)``: for each control the indices into its ``values`` the static
         form offers; the index tuples (one entry per control, into ``offered``) that get a
-        frame; and ``"grid"`` or ``"one at a time"``.
+        frame, the defaults first (the figure's layout is fixed on the first frame drawn); and
+        ``"grid"`` or ``"one at a time"``.
     """
     offered = [list(range(len(c.values))) for c in controls]
     if math.prod(len(o) for o in offered) <= max_frames:
-        return offered, list(itertools.product(*(range(len(o)) for o in offered))), "grid"
+        defaults = tuple(c.default for c in controls)
+        others = [key for key in itertools.product(*(range(len(o)) for o in offered)) if key != defaults]
+        return offered, [defaults, *others], "grid"
     while 1 + sum(len(o) - 1 for o in offered) > max_frames:
         thinnable = [i for i, c in enumerate(controls) if c.is_slider and len(offered[i]) > 3]
         if not thinnable:
