@@ -129,3 +129,17 @@ def test_update_function_is_used_after_the_first_draw():
     plot = slider_plot(draw, {"w": (0, 2, 1)})
     plot.static_html()
     assert calls == ["draw", "update", "update"]
+
+
+def test_colour_bars_are_redrawn_without_drifting():
+    grid = np.random.default_rng(0).random((5, 5))
+
+    def draw(ax, s):
+        image = ax.imshow(grid * s)
+        ax.figure.colorbar(image, ax=ax)
+
+    plot = slider_plot(draw, {"s": (1.0, 3.0, 1.0, 1.0)})
+    first = plot.png(s=1.0)
+    plot.png(s=3.0)
+    assert len(plot.figure.axes) == 2
+    assert plot.png(s=1.0) == first

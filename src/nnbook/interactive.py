@@ -218,6 +218,7 @@ class SliderPlot:
         self._ncols = ncols
         self._update: Callable[..., None] | None = None
         self._axes: Axes | np.ndarray | None = None
+        self._layout: list[Any] = []
         with matplotlib.rc_context(book_style()):
             self.figure = Figure(figsize=figsize, dpi=dpi)
         self._widget: widgets.Widget | None = None
@@ -236,16 +237,25 @@ class SliderPlot:
             if first:
                 self._axes = self.figure.subplots(1, self._ncols, squeeze=True)
             else:
-                for ax in self.figure.axes:
-                    if ax in self._own_axes():
-                        ax.cla()
-                    else:
-                        ax.remove()
+                own = self._own_axes()
+                # Added axes (colour bars) go first: removing a colour bar needs its image,
+                # which clearing the parent axes would drop.
+                for ax in [ax for ax in self.figure.axes if ax not in own]:
+                    ax.remove()
+                for ax in own:
+                    ax.cla()
             update = self._draw(self._axes, **values)
             self._update = update if callable(update) else None
             if first:
                 self.figure.draw_without_rendering()
                 self.figure.set_layout_engine("none")
+                self._layout = [ax.get_position() for ax in self.figure.axes]
+                if self._update is None:
+                    # Draw again the way every later frame is drawn, so all frames match.
+                    return self.render(**values)
+            if len(self.figure.axes) == len(self._layout):
+                for ax, position in zip(self.figure.axes, self._layout):
+                    ax.set_position(position)
         return self.figure
 
     def _own_axes(self) -> list[Axes]:
