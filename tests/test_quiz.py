@@ -73,6 +73,12 @@ def test_check_recognises_a_constant_factor(capsys):
     assert "2 times the reference" in capsys.readouterr().out
 
 
+def test_check_all_zero_result_is_not_called_a_constant_factor(capsys):
+    assert not quiz.check("loss grad", np.zeros(3), np.arange(1.0, 4.0))
+    out = capsys.readouterr().out
+    assert "all zeros" in out and "times the reference" not in out
+
+
 def test_check_shape_mismatch_suggests_transpose(capsys):
     assert not quiz.check("W", np.zeros((3, 2)), np.zeros((2, 3)))
     assert "transposed?" in capsys.readouterr().out

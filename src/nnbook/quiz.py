@@ -206,6 +206,8 @@ def _hint_from_numbers(learner: np.ndarray, reference: np.ndarray) -> str:
     """Guess a common mistake from how the learner's numbers relate to the reference's."""
     if learner.shape == reference.shape and np.allclose(learner, -reference):
         return "the sign is flipped: check the direction of a subtraction (target - output or output - target?)"
+    if learner.shape == reference.shape and not learner.any():
+        return "your result is all zeros: is a value still the placeholder, or an update never applied?"
     nonzero = np.abs(reference) > 1e-12
     if learner.shape == reference.shape and nonzero.any():
         ratios = learner[nonzero] / reference[nonzero]
