@@ -17,6 +17,7 @@ from nnbook.activations import (
     Tanh,
     identity,
     leaky_relu,
+    log_softmax,
     relu,
     sigmoid,
     softmax,
@@ -59,6 +60,15 @@ def test_extreme_inputs_are_finite_and_silent():
     assert np.allclose(p.sum(axis=1), 1.0)
     assert np.allclose(p[0], [0, 0, 1]) and np.allclose(p[1], [0.5, 0.5, 0])
     assert np.array_equal(sigmoid(np.array([-1e4, 1e4])), [0.0, 1.0])
+
+
+def test_log_softmax_matches_log_of_softmax_and_survives_huge_logits(rng):
+    a = rng.normal(size=(3, 4, 5))
+    assert np.allclose(log_softmax(a, axis=1), np.log(softmax(a, axis=1)))
+    huge = np.array([[1e4, 0.0, -1e4]])
+    assert np.allclose(log_softmax(huge), [[0.0, -1e4, -2e4]])
+    with np.errstate(divide="ignore"):
+        assert np.isneginf(np.log(softmax(huge))).any()
 
 
 def test_softmax_axis_and_shift_invariance(rng):

@@ -102,6 +102,25 @@ def softmax(a: np.ndarray, axis: int = -1) -> np.ndarray:
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
+def log_softmax(a: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Log of the softmax along ``axis``: log y_k = a_k − log Σ_j e^(a_j).
+
+    The log-sum-exp is computed as m + log Σ_j e^(a_j − m) with m the maximum, so nothing
+    overflows and no log(0) is taken: ``np.log(softmax(a))`` gives −inf for a logit 1e4 below
+    the maximum, this gives the exact −1e4.
+
+    Args:
+        a: scores (logits) of any shape, e.g. ``(N, K)``.
+        axis: the axis that holds the K classes.
+
+    Returns:
+        Log-probabilities of the same shape, all ≤ 0.
+    """
+    a = np.asarray(a, dtype=float)
+    shifted = a - np.max(a, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
 ACTIVATIONS: dict[str, tuple[ArrayFn, ArrayFn]] = {
     "identity": (identity, identity_grad),
     "sigmoid": (sigmoid, sigmoid_grad),

@@ -17,7 +17,7 @@ from typing import Callable
 import numpy as np
 
 from nnbook._checks import as_float_array, check_forward_called, check_nonempty, format_shape
-from nnbook.activations import softmax
+from nnbook.activations import log_softmax, softmax
 
 EPS = 1e-12
 
@@ -155,11 +155,6 @@ def cross_entropy(pred: np.ndarray, target: np.ndarray) -> float:
     return float(-np.sum(target * np.log(np.clip(pred, EPS, 1.0))) / len(pred))
 
 
-def _log_softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
-
-
 def softmax_cross_entropy(logits: np.ndarray, target: np.ndarray) -> float:
     """Softmax followed by cross-entropy, fused and stable (log-sum-exp):
 
@@ -174,7 +169,7 @@ def softmax_cross_entropy(logits: np.ndarray, target: np.ndarray) -> float:
     """
     logits = _pred(logits, "softmax_cross_entropy")
     target = _class_targets(logits, target, "softmax_cross_entropy")
-    return float(-np.sum(target * _log_softmax(logits)) / len(logits))
+    return float(-np.sum(target * log_softmax(logits)) / len(logits))
 
 
 def _sequence_mask(pred: np.ndarray, mask: np.ndarray | None, owner: str) -> np.ndarray:
