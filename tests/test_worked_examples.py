@@ -1,12 +1,7 @@
 """The sources' worked numbers, reproduced with the library.
 
-The 2-2-2 networks of S2 (section 3.2.4) and S4 (section 2.2) write
-net_h1 = w1·i1 + w2·i2 + b1, net_h2 = w3·i1 + w4·i2 + b1 and
-net_o1 = w5·out_h1 + w6·out_h2 + b2, net_o2 = w7·out_h1 + w8·out_h2 + b2.
-In the row convention (out = x W + b, W of shape (inputs, outputs)) that is
-W1 = [[w1, w3], [w2, w4]] and W2 = [[w5, w7], [w6, w8]]: column j holds unit j's weights.
-The sources share one bias per layer; here both units of a layer get that value. The
-gradient of a SHARED bias is the sum of the two per-unit gradients (checked below); the
+The 2-2-2 networks of S2 (section 3.2.5) and S4 (section 2.2) come from nnbook.examples,
+which documents how the sources' w1..w8 map onto the row-convention weight matrices. The
 sources never update the biases, so updated biases are not compared.
 
 S2 prints the forward output once as [0.75136079, 0.772928465]; the correct value of
@@ -18,21 +13,11 @@ import pytest
 
 from nnbook.activations import Sigmoid, sigmoid
 from nnbook.gradcheck import numerical_gradient
+from nnbook.examples import S2_EXAMPLE, S4_EXAMPLE
 from nnbook.layers import Linear
 from nnbook.losses import HalfSquaredErrorLoss
 from nnbook.network import Sequential
 from nnbook.optim import SGD
-
-
-def two_two_two(w1_to_4, b1, w5_to_8, b2):
-    w1, w2, w3, w4 = w1_to_4
-    w5, w6, w7, w8 = w5_to_8
-    hidden, output = Linear(2, 2), Linear(2, 2)
-    hidden.params["W"][:] = [[w1, w3], [w2, w4]]
-    hidden.params["b"][:] = b1
-    output.params["W"][:] = [[w5, w7], [w6, w8]]
-    output.params["b"][:] = b2
-    return Sequential(hidden, Sigmoid(), output, Sigmoid())
 
 
 def one_step(net, x, target, lr):
@@ -47,16 +32,15 @@ def one_step(net, x, target, lr):
 
 
 def test_s2_example_a():
-    net = two_two_two((0.15, 0.20, 0.25, 0.30), 0.35, (0.40, 0.45, 0.50, 0.55), 0.60)
-    x = np.array([[0.05, 0.10]])
-    target = np.array([[0.01, 0.99]])
+    net = S2_EXAMPLE.network()
+    x, target = S2_EXAMPLE.x(), S2_EXAMPLE.target()
     net_h = net[0].forward(x)
     assert net_h[0, 0] == pytest.approx(0.3775)
     out_h = sigmoid(net_h)
     assert out_h[0] == pytest.approx([0.593269992, 0.596884378], abs=1e-9)
     assert (out_h @ net[2].params["W"] + 0.6)[0, 0] == pytest.approx(1.105905967, abs=1e-9)
 
-    e_total, out, grads = one_step(net, x, target, lr=0.5)
+    e_total, out, grads = one_step(net, x, target, lr=S2_EXAMPLE.learning_rate)
     assert out[0, 0] == pytest.approx(0.75136507, abs=1e-8)
     assert out[0, 1] == pytest.approx(0.772928465, abs=1e-9)
     e_o = 0.5 * (target - out) ** 2
@@ -72,9 +56,8 @@ def test_s2_example_a():
 
 
 def test_s4_example_b():
-    net = two_two_two((0.05, 0.15, 0.10, 0.20), 0.35, (0.25, 0.35, 0.30, 0.40), 0.50)
-    x = np.array([[0.10, 0.20]])
-    target = np.array([[0.85, 0.30]])
+    net = S4_EXAMPLE.network()
+    x, target = S4_EXAMPLE.x(), S4_EXAMPLE.target()
     l_h = net[0].forward(x)
     assert l_h[0] == pytest.approx([0.385, 0.400])
     out_h = sigmoid(l_h)
@@ -82,7 +65,7 @@ def test_s4_example_b():
     l_o = out_h @ net[2].params["W"] + 0.5
     assert l_o[0] == pytest.approx([0.8583102995, 0.9179986062], abs=1e-10)
 
-    e_total, out, grads = one_step(net, x, target, lr=1.0)
+    e_total, out, grads = one_step(net, x, target, lr=S4_EXAMPLE.learning_rate)
     assert out[0] == pytest.approx([0.702307507, 0.714634132], abs=1e-9)
     assert e_total == pytest.approx(0.096867268, abs=1e-9)
     assert grads["2.W"][0, 0] == pytest.approx(-0.018375021, abs=1e-9)
@@ -97,18 +80,17 @@ def test_s4_intermediate_derivatives():
     d_out = out_o - target
     assert d_out[0] == pytest.approx(-0.147692493, abs=1e-9)
     assert (out_o * (1 - out_o))[0] == pytest.approx(0.209071672, abs=1e-9)
-    net = two_two_two((0.05, 0.15, 0.10, 0.20), 0.35, (0.25, 0.35, 0.30, 0.40), 0.50)
+    net = S4_EXAMPLE.network()
     loss = HalfSquaredErrorLoss()
-    loss.forward(net.forward(np.array([[0.10, 0.20]])), target[None])
+    loss.forward(net.forward(S4_EXAMPLE.x()), target[None])
     d_out_h = net[3].backward(loss.backward())
     d_hidden = net[2].backward(d_out_h)
     assert d_hidden[0, 0] == pytest.approx(-0.007719579 + 0.025367174, abs=1e-9)
 
 
 def test_shared_bias_gradient_is_the_sum():
-    net = two_two_two((0.05, 0.15, 0.10, 0.20), 0.35, (0.25, 0.35, 0.30, 0.40), 0.50)
-    x = np.array([[0.10, 0.20]])
-    target = np.array([[0.85, 0.30]])
+    net = S4_EXAMPLE.network()
+    x, target = S4_EXAMPLE.x(), S4_EXAMPLE.target()
     loss = HalfSquaredErrorLoss()
     loss.forward(net.forward(x), target)
     net.backward(loss.backward())
