@@ -233,7 +233,8 @@ def check(name: str, learner_value: Any, reference_value: Any, *, rtol: float = 
         True when the result matches.
     """
     if learner_value is None:
-        print(f"… {name}: not done yet (your result is None). Fill in the code above and run the cell again.")
+        print(f"… {name}: not done yet (your result is None).")
+        print("  Fill in the code above and run the cell again.")
         return False
     learner = np.asarray(learner_value, dtype=float)
     reference = np.asarray(reference_value, dtype=float)
@@ -247,7 +248,8 @@ def check(name: str, learner_value: Any, reference_value: Any, *, rtol: float = 
             print(f"  Hint: {hint}")
         return False
     if not np.all(np.isfinite(learner)):
-        print(f"✗ {name}: your result contains NaN or inf: look for a division by zero, log(0) or exp overflow.")
+        print(f"✗ {name}: your result contains NaN or inf.")
+        print("  Look for a division by zero, log(0) or exp overflow.")
         if hint:
             print(f"  Hint: {hint}")
         return False
