@@ -96,7 +96,7 @@ def mse(pred: np.ndarray, target: np.ndarray) -> float:
 
 
 def mae(pred: np.ndarray, target: np.ndarray) -> float:
-    """Mean absolute error: MAE = (1/n) Σ_i |y_i − ŷ_i|, the mean over all n elements.
+    """Mean absolute error: ``MAE = (1/n) Σ_i |y_i − ŷ_i|``, the mean over all n elements.
 
     Args:
         pred: ŷ, shape ``(N, ...)``.
