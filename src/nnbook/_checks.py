@@ -20,7 +20,7 @@ def format_shape(shape: Sequence[Dim]) -> str:
     return f"({inner},)" if len(shape) == 1 else f"({inner})"
 
 
-def as_float_array(x: Any, owner: str, name: str = "input") -> np.ndarray:
+def as_float_array(x: Any, owner: object, name: str = "input") -> np.ndarray:
     """Return ``x`` as a real floating-point array (integers and booleans become float64).
 
     Raises ValueError for strings, objects or complex numbers, naming ``owner``.
@@ -64,14 +64,15 @@ def shape_hint(actual: tuple[int, ...], expected: Sequence[Dim]) -> str:
     return f"reshape the input to {len(expected)} axes"
 
 
-def check_shape(x: Any, expected: Sequence[Dim], owner: str) -> np.ndarray:
+def check_shape(x: Any, expected: Sequence[Dim], owner: object) -> np.ndarray:
     """Validate a batch against ``expected`` and return it as a float array.
 
     Args:
         x: the batch; the first axis is the batch axis.
         expected: the wanted shape, ints for fixed sizes and strings for free axes,
             e.g. ``("N", 784)`` or ``("N", 3, "H", "W")``.
-        owner: who is checking, used in the message, e.g. ``"Linear(784 -> 10)"``.
+        owner: who is checking, a layer or loss (its repr is used only in a message, e.g.
+            ``Linear(784 -> 10)``, so passing the object costs nothing on the happy path).
 
     Returns:
         ``x`` as a floating-point array of the same shape.
@@ -92,7 +93,7 @@ def check_shape(x: Any, expected: Sequence[Dim], owner: str) -> np.ndarray:
     return arr
 
 
-def check_nonempty(x: np.ndarray, owner: str, name: str = "input") -> None:
+def check_nonempty(x: np.ndarray, owner: object, name: str = "input") -> None:
     """Raise ValueError when the batch axis of ``x`` has length 0."""
     if x.ndim == 0 or x.shape[0] == 0:
         raise ValueError(
@@ -101,7 +102,7 @@ def check_nonempty(x: np.ndarray, owner: str, name: str = "input") -> None:
         )
 
 
-def check_same_shape(dout: Any, shape: tuple[int, ...], owner: str, name: str = "dout") -> np.ndarray:
+def check_same_shape(dout: Any, shape: tuple[int, ...], owner: object, name: str = "dout") -> np.ndarray:
     """Validate that a gradient (or target) has exactly ``shape`` and return it as floats."""
     arr = as_float_array(dout, owner, name)
     if arr.shape != tuple(shape):
@@ -112,7 +113,7 @@ def check_same_shape(dout: Any, shape: tuple[int, ...], owner: str, name: str = 
     return arr
 
 
-def check_forward_called(cache: object, owner: str) -> None:
+def check_forward_called(cache: object, owner: object) -> None:
     """Raise RuntimeError when `backward` runs before any `forward`."""
     if cache is None:
         raise RuntimeError(f"{owner}: call forward before backward")

@@ -143,15 +143,15 @@ class _Elementwise(Layer):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """out = f(x), element by element. x: any shape (N, ...); out: the same shape."""
-        x = as_float_array(x, repr(self))
-        check_nonempty(x, repr(self))
+        x = as_float_array(x, self)
+        check_nonempty(x, self)
         self._x = x
         return self.fn(x)
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dx = dout ⊙ f'(x). dout: shape of the output; dx: shape of x."""
-        check_forward_called(self._x, repr(self))
-        dout = check_same_shape(dout, self._x.shape, repr(self))
+        check_forward_called(self._x, self)
+        dout = check_same_shape(dout, self._x.shape, self)
         return dout * self.grad_fn(self._x)
 
 
@@ -210,15 +210,15 @@ class Softmax(Layer):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """y = softmax(x, axis). x: (N, K) or any shape; y: the same shape."""
-        x = as_float_array(x, repr(self))
-        check_nonempty(x, repr(self))
+        x = as_float_array(x, self)
+        check_nonempty(x, self)
         self._y = softmax(x, axis=self.axis)
         return self._y
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
         """dx = y ⊙ (dout − Σ_k dout_k y_k). dout, dx: the shape of y."""
-        check_forward_called(self._y, repr(self))
-        dout = check_same_shape(dout, self._y.shape, repr(self))
+        check_forward_called(self._y, self)
+        dout = check_same_shape(dout, self._y.shape, self)
         y = self._y
         return y * (dout - np.sum(dout * y, axis=self.axis, keepdims=True))
 

@@ -350,7 +350,7 @@ class Conv2D(_Windowed):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Convolve a batch ``x`` of shape ``(N, C, H, W)``; returns ``(N, F, Ho, Wo)``."""
-        x = check_shape(x, ("N", self.in_channels, "H", "W"), repr(self))
+        x = check_shape(x, ("N", self.in_channels, "H", "W"), self)
         N, _, H, Wd = x.shape
         Ho, Wo = self._output_hw(H, Wd)
         W, b = self.params["W"], self.params["b"]
@@ -368,10 +368,10 @@ class Conv2D(_Windowed):
         ``dW = dout_mat @ col.T``, ``db = sum of dout over N, Ho, Wo``,
         ``dx = col2im(W_mat.T @ dout_mat)`` with ``dout_mat`` of shape ``(F, N*Ho*Wo)``.
         """
-        check_forward_called(self._cache, repr(self))
+        check_forward_called(self._cache, self)
         x_shape, col = self._cache
         N, _, H, Wd = x_shape
-        dout = check_same_shape(dout, (N, *self.output_shape(x_shape[1:])), repr(self))
+        dout = check_same_shape(dout, (N, *self.output_shape(x_shape[1:])), self)
         W = self.params["W"]
         kh, kw = self.kernel
         dout_mat = dout.transpose(1, 0, 2, 3).reshape(self.out_channels, -1)
@@ -412,7 +412,7 @@ class _Pool2D(_Windowed):
         return (input_shape[0], *self._output_hw(input_shape[1], input_shape[2]))
 
     def _check_input(self, x: np.ndarray) -> np.ndarray:
-        x = check_shape(x, ("N", "C", "H", "W"), repr(self))
+        x = check_shape(x, ("N", "C", "H", "W"), self)
         self._output_hw(x.shape[2], x.shape[3])
         return x
 
@@ -432,9 +432,9 @@ class _Pool2D(_Windowed):
         Each kernel offset's gradient (see the subclass) is written to the strided slice of
         ``dx`` it came from; where windows overlap (stride < kernel) the slices add up.
         """
-        check_forward_called(self._cache, repr(self))
+        check_forward_called(self._cache, self)
         x, out = self._cache
-        dout = check_same_shape(dout, out.shape, repr(self))
+        dout = check_same_shape(dout, out.shape, self)
         tiles = self.kernel == (self.stride, self.stride)
         dx = np.empty_like(x) if tiles else np.zeros_like(x)
         for dx_window, grad in zip(self._windows(dx), self._offset_grads(x, out, dout)):

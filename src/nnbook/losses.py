@@ -22,13 +22,13 @@ from nnbook.activations import log_softmax, softmax
 EPS = 1e-12
 
 
-def _pred(pred: np.ndarray, owner: str) -> np.ndarray:
+def _pred(pred: np.ndarray, owner: object) -> np.ndarray:
     pred = as_float_array(pred, owner, "pred")
     check_nonempty(pred, owner, "pred")
     return pred
 
 
-def _same_shape_target(pred: np.ndarray, target: np.ndarray, owner: str) -> np.ndarray:
+def _same_shape_target(pred: np.ndarray, target: np.ndarray, owner: object) -> np.ndarray:
     """``target`` as floats with exactly the shape of ``pred``, or a ValueError with a fix."""
     target = as_float_array(target, owner, "target")
     if target.shape == pred.shape:
@@ -45,7 +45,7 @@ def _same_shape_target(pred: np.ndarray, target: np.ndarray, owner: str) -> np.n
     raise ValueError(f"{owner} expected target of shape {pred.shape}, got {target.shape}: {hint}")
 
 
-def _class_targets(pred: np.ndarray, target: np.ndarray, owner: str) -> np.ndarray:
+def _class_targets(pred: np.ndarray, target: np.ndarray, owner: object) -> np.ndarray:
     """Targets for K-class losses as a one-hot (or probability) array of ``pred``'s shape.
 
     Accepts integer labels of shape ``pred.shape[:-1]`` or one-hot rows of ``pred.shape``.
@@ -172,7 +172,7 @@ def softmax_cross_entropy(logits: np.ndarray, target: np.ndarray) -> float:
     return float(-np.sum(target * log_softmax(logits)) / len(logits))
 
 
-def _sequence_mask(pred: np.ndarray, mask: np.ndarray | None, owner: str) -> np.ndarray:
+def _sequence_mask(pred: np.ndarray, mask: np.ndarray | None, owner: object) -> np.ndarray:
     if mask is None:
         return np.ones(pred.shape[:-1])
     mask = as_float_array(mask, owner, "mask")
@@ -208,7 +208,7 @@ def sequence_cross_entropy(pred: np.ndarray, target: np.ndarray, mask: np.ndarra
     return float(np.sum(mask * token_loss) / mask.sum())
 
 
-def _check_focal_settings(gamma: float, alpha: float | None, owner: str) -> None:
+def _check_focal_settings(gamma: float, alpha: float | None, owner: object) -> None:
     if gamma < 0:
         raise ValueError(f"{owner} expected gamma >= 0 (0 gives binary cross-entropy), got {gamma}")
     if alpha is not None and not 0.0 <= alpha <= 1.0:
@@ -271,9 +271,9 @@ class Loss(ABC):
         Returns:
             The loss, a float.
         """
-        pred = _pred(pred, repr(self))
+        pred = _pred(pred, self)
         check = _class_targets if self.class_targets else _same_shape_target
-        self._cache = (pred, check(pred, target, repr(self)))
+        self._cache = (pred, check(pred, target, self))
         return self.fn(pred, target)
 
     @abstractmethod
@@ -282,7 +282,7 @@ class Loss(ABC):
 
     def backward(self) -> np.ndarray:
         """dL/d(pred) for the last `forward` call, with the shape of ``pred``."""
-        check_forward_called(self._cache, repr(self))
+        check_forward_called(self._cache, self)
         return self._grad(*self._cache)
 
     def __call__(self, pred: np.ndarray, target: np.ndarray) -> float:
@@ -370,9 +370,9 @@ class SequenceCrossEntropyLoss(Loss):
 
     def forward(self, pred: np.ndarray, target: np.ndarray) -> float:
         """L = −Σ m y log ŷ / Σ m. pred: ``(N, T, K)`` probabilities; target: ``(N, T)`` or ``(N, T, K)``."""
-        pred = _pred(pred, repr(self))
-        target = _class_targets(pred, target, repr(self))
-        self._cache = (pred, target, _sequence_mask(pred, self.mask, repr(self)))
+        pred = _pred(pred, self)
+        target = _class_targets(pred, target, self)
+        self._cache = (pred, target, _sequence_mask(pred, self.mask, self))
         return sequence_cross_entropy(pred, target, self.mask)
 
     def _grad(self, pred: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -394,8 +394,8 @@ class FocalLoss(Loss):
 
     def forward(self, pred: np.ndarray, target: np.ndarray) -> float:
         """L = −mean(α_t (1 − p_t)^γ log p_t). pred, target: shape ``(N, ...)``."""
-        pred = _pred(pred, repr(self))
-        self._cache = (pred, _same_shape_target(pred, target, repr(self)))
+        pred = _pred(pred, self)
+        self._cache = (pred, _same_shape_target(pred, target, self))
         return focal_loss(pred, target, self.gamma, self.alpha)
 
     def _grad(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:

@@ -185,7 +185,7 @@ class Sequential(Layer):
         was_training = self.training
         self.eval()
         try:
-            x = as_float_array(x, repr(self))
+            x = as_float_array(x, self)
             batches = [x[i : i + batch_size] for i in range(0, len(x), batch_size)] or [x]
             return np.concatenate([self.forward(b) for b in batches])
         finally:
@@ -263,7 +263,7 @@ class Sequential(Layer):
             FloatingPointError: the loss became NaN or infinite (the learning rate is
                 usually too high).
         """
-        x = as_float_array(x, repr(self))
+        x = as_float_array(x, self)
         y = np.asarray(y)
         if len(x) != len(y):
             raise ValueError(
