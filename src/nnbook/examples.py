@@ -10,19 +10,36 @@ In the row convention (out = x W + b, W of shape (inputs, outputs)) unit j's wei
 column j of W, so W1 = [[w1, w3], [w2, w4]] and W2 = [[w5, w7], [w6, w8]]. The sources give
 each layer one bias value; here both units of the layer start with it (the gradient of a
 shared bias would be the sum of the two per-unit gradients).
+
+`TwoTwoTwoExample.trace` runs one forward pass, one backward pass and one update through the
+library's layers and returns every intermediate number under the sources' names, so the
+chapters can print, assert and step through them (see `nnbook.stepthrough`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import numpy as np
 
-from nnbook.activations import Sigmoid
+from nnbook.activations import Sigmoid, sigmoid_grad
 from nnbook.layers import Linear
+from nnbook.losses import HalfSquaredErrorLoss
 from nnbook.network import Sequential
+from nnbook.optim import SGD
 
-__all__ = ["TwoTwoTwoExample", "S2_EXAMPLE", "S4_EXAMPLE"]
+__all__ = ["TwoTwoTwoExample", "S2_EXAMPLE", "S4_EXAMPLE", "WEIGHTS", "agrees_with_printed"]
+
+WEIGHTS: dict[str, tuple[int, int, int]] = {
+    "w1": (0, 0, 0), "w2": (0, 1, 0), "w3": (0, 0, 1), "w4": (0, 1, 1),
+    "w5": (2, 0, 0), "w6": (2, 1, 0), "w7": (2, 0, 1), "w8": (2, 1, 1),
+}
+"""Where the sources' w1..w8 sit in `TwoTwoTwoExample.network`: ``name -> (layer, row, column)``.
+
+``net[layer].params["W"][row, column]`` is the weight; row = the input unit it comes from,
+column = the unit it feeds (w6, for example, runs from h2 to o1: layer 2, row 1, column 0).
+"""
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,77 @@ class TwoTwoTwoExample:
         output.params["b"][...] = self.output_bias
         return Sequential(hidden, Sigmoid(), output, Sigmoid())
 
+    def trace(self) -> dict[str, float]:
+        """Every number of one forward pass, backward pass and update, computed by the library.
+
+        The network of `network` runs layer by layer (``Linear``, ``Sigmoid``, ``Linear``,
+        ``Sigmoid``, then ``HalfSquaredErrorLoss``), the backward pass runs the same layers in
+        reverse, and ``SGD`` with the example's learning rate updates the eight weights. The
+        biases stay fixed, as in both sources. Keys, in the order of the computation
+        (k = 1, 2 and j = 1, 2; w = w1..w8):
+
+        - forward: ``net_hj``, ``out_hj``, ``net_ok``, ``out_ok``;
+        - loss: ``E_ok`` = ½ (target_ok − out_ok)², ``E_total`` = E_o1 + E_o2;
+        - output layer: ``dE/dout_ok`` = out_ok − target_ok, ``dout_ok/dnet_ok`` =
+          σ'(net_ok), ``delta_ok`` = dE/dnet_ok, then ``dE/dw5`` … ``dE/dw8``;
+        - hidden layer: ``dE_ok/dout_hj`` (output k's share), ``dE/dout_hj`` (their sum),
+          ``dout_hj/dnet_hj``, ``delta_hj``, then ``dE/dw1`` … ``dE/dw4``;
+        - biases: ``dE/db1``, ``dE/db2``, the gradients of the shared biases (sum of deltas);
+        - update: ``w1+`` … ``w8+`` = w − η dE/dw.
+
+        Returns:
+            An ordered dict of floats.
+        """
+        net = self.network()
+        hidden, hidden_act, output, output_act = net.layers
+        loss = HalfSquaredErrorLoss()
+        target = self.target()
+
+        net_h = hidden.forward(self.x())
+        out_h = hidden_act.forward(net_h)
+        net_o = output.forward(out_h)
+        out_o = output_act.forward(net_o)
+        e_total = loss.forward(out_o, target)
+        e_o = 0.5 * (target - out_o) ** 2
+
+        d_out_o = loss.backward()
+        delta_o = output_act.backward(d_out_o)
+        d_out_h = output.backward(delta_o)
+        delta_h = hidden_act.backward(d_out_h)
+        hidden.backward(delta_h)
+        shares = output.params["W"] * delta_o  # [j, k] = w_jk δ_ok = ∂E_ok/∂out_hj
+
+        values: dict[str, float] = {}
+        for j in (1, 2):
+            values[f"net_h{j}"] = net_h[0, j - 1]
+            values[f"out_h{j}"] = out_h[0, j - 1]
+        for k in (1, 2):
+            values[f"net_o{k}"] = net_o[0, k - 1]
+            values[f"out_o{k}"] = out_o[0, k - 1]
+        for k in (1, 2):
+            values[f"E_o{k}"] = e_o[0, k - 1]
+        values["E_total"] = e_total
+        for k in (1, 2):
+            values[f"dE/dout_o{k}"] = d_out_o[0, k - 1]
+            values[f"dout_o{k}/dnet_o{k}"] = sigmoid_grad(net_o)[0, k - 1]
+            values[f"delta_o{k}"] = delta_o[0, k - 1]
+        for j in (1, 2):
+            for k in (1, 2):
+                values[f"dE_o{k}/dout_h{j}"] = shares[j - 1, k - 1]
+            values[f"dE/dout_h{j}"] = d_out_h[0, j - 1]
+            values[f"dout_h{j}/dnet_h{j}"] = sigmoid_grad(net_h)[0, j - 1]
+            values[f"delta_h{j}"] = delta_h[0, j - 1]
+        for name, (layer, row, col) in WEIGHTS.items():
+            values[f"dE/d{name}"] = net[layer].grads["W"][row, col]
+        values["dE/db1"] = hidden.grads["b"].sum()
+        values["dE/db2"] = output.grads["b"].sum()
+
+        weights = [p for p in net.parameters() if p.name.endswith("W")]
+        SGD(weights, lr=self.learning_rate).step()
+        for name, (layer, row, col) in WEIGHTS.items():
+            values[f"{name}+"] = net[layer].params["W"][row, col]
+        return {key: float(value) for key, value in values.items()}
+
 
 S2_EXAMPLE = TwoTwoTwoExample(
     source="S2 §3.2.5",
@@ -90,3 +178,21 @@ S4_EXAMPLE = TwoTwoTwoExample(
     output_bias=0.50,
     learning_rate=1.0,
 )
+
+
+def agrees_with_printed(value: float, printed: str) -> bool:
+    """Whether ``value`` matches a number as a source prints it, to the digits printed.
+
+    True when ``printed`` is ``value`` rounded to the printed number of decimals (half up),
+    or ``value`` cut off there: S4, for example, prints 0.0859607319… as 0.085960731.
+
+    Args:
+        value: the computed number.
+        printed: the number as printed, e.g. ``"0.593269992"`` or ``"-0.018375021"``.
+
+    Returns:
+        True when the two agree to the printed digits.
+    """
+    exact = Decimal(repr(float(value)))
+    place = Decimal(1).scaleb(-len(printed.partition(".")[2]))
+    return Decimal(printed) in (exact.quantize(place, ROUND_HALF_UP), exact.quantize(place, ROUND_DOWN))
