@@ -3,7 +3,10 @@
 A quiz is one display object, like a slider (see :mod:`nnbook.interactive`): its MIME bundle
 carries a live ipywidgets form, which Jupyter shows, and a self-contained HTML form with a
 small inline script, which the book shows. Both give the same right/wrong feedback, decided
-by :func:`grade_choice` and :func:`grade_numeric` (mirrored in the inline script).
+by :func:`grade_choice` and, for a typed number, :func:`grade_numeric`: the rule for reading
+what was typed (``308,310``, full-width digits, a decimal comma refused with the reason) is
+written down once in :mod:`nnbook.typed_number`, with its JavaScript port and the table of
+examples both implementations are tested against.
 
 Question text may use inline maths written ``\\(...\\)``: MathJax typesets it in the book
 (the form carries the ``mathjax_process`` class) and ipywidgets' ``HTMLMath`` in Jupyter.
@@ -16,19 +19,14 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 
+from nnbook.typed_number import Feedback, format_number, grade_numeric, grader_script, read_number
 
-@dataclass(frozen=True)
-class Feedback:
-    """The verdict on one answer: ``correct`` and the message shown to the learner."""
-
-    correct: bool
-    message: str
+__all__ = ["Feedback", "Quiz", "check", "choice", "grade_choice", "grade_numeric", "numeric", "read_number"]
 
 
 def grade_choice(options: Sequence[str], answer: int, picked: int, explanation: str = "") -> Feedback:
@@ -46,31 +44,6 @@ def grade_choice(options: Sequence[str], answer: int, picked: int, explanation: 
     if picked == answer:
         return Feedback(True, f"✓ Right. {explanation}".strip())
     return Feedback(False, f"✗ Not quite: “{options[picked]}” is not it. Try again.")
-
-
-def grade_numeric(answer: float, given: str | float, rtol: float = 0.01, atol: float = 0.0, explanation: str = "") -> Feedback:
-    """Grade a typed number: right when ``|given - answer| <= atol + rtol * |answer|``.
-
-    Args:
-        answer: the right value.
-        given: what the learner typed (a decimal comma is accepted).
-        rtol: relative tolerance.
-        atol: absolute tolerance.
-        explanation: shown with a right answer.
-
-    Returns:
-        The feedback; a wrong number is told whether it is too high or too low.
-    """
-    try:
-        value = float(str(given).strip().replace(",", "."))
-    except ValueError:
-        return Feedback(False, "✗ Please type a number, e.g. 0.25.")
-    if not np.isfinite(value):
-        return Feedback(False, "✗ Please type a finite number.")
-    if abs(value - answer) <= atol + rtol * abs(answer):
-        return Feedback(True, f"✓ Right. {explanation}".strip())
-    direction = "high" if value > answer else "low"
-    return Feedback(False, f"✗ Not quite: {value:g} is too {direction}. Try again.")
 
 
 _STYLE = (
@@ -100,12 +73,7 @@ _SCRIPT = """(function () {
     return;
   }
   var input = root.querySelector("input");
-  function grade() {
-    var v = Number(input.value.trim().replace(",", "."));
-    if (input.value.trim() === "" || !isFinite(v)) { say(false, "\\u2717 Please type a number, e.g. 0.25."); return; }
-    if (Math.abs(v - spec.answer) <= spec.atol + spec.rtol * Math.abs(spec.answer)) { right(); return; }
-    say(false, "\\u2717 Not quite: " + v + " is too " + (v > spec.answer ? "high" : "low") + ". Try again.");
-  }
+  function grade() { var verdict = window.nnbookNumbers.grade(spec, input.value); say(verdict.correct, verdict.message); }
   root.querySelector("button").addEventListener("click", grade);
   input.addEventListener("keydown", function (e) { if (e.key === "Enter") { grade(); } });
 })();"""
@@ -135,6 +103,7 @@ class Quiz:
             body = "".join(f'<button type="button">{html.escape(o)}</button>' for o in self.options)
         else:
             body = '<input type="text" inputmode="decimal" aria-label="your answer"><button type="button">Check</button>'
+            body += f"<script>{grader_script()}</script>"
         return (
             f'<div class="nnbook-quiz mathjax_process" data-quiz="{html.escape(json.dumps(self.spec))}">{_STYLE}'
             f'<p class="nnbook-quiz-q">{html.escape(self.question)}</p><div>{body}</div>'
@@ -198,7 +167,12 @@ def numeric(question: str, answer: float, rtol: float = 0.01, atol: float = 0.0,
 
     Returns:
         The quiz, to display.
+
+    Raises:
+        ValueError: when the answer is not a finite number or a tolerance is negative.
     """
+    if not np.isfinite(answer) or rtol < 0 or atol < 0:
+        raise ValueError(f"quiz.numeric needs a finite answer and tolerances >= 0, got answer={answer}, rtol={rtol}, atol={atol}")
     return Quiz("numeric", question, {"answer": float(answer), "rtol": rtol, "atol": atol, "explanation": explanation})
 
 
@@ -216,10 +190,87 @@ def _hint_from_numbers(learner: np.ndarray, reference: np.ndarray) -> str:
     return ""
 
 
+def _expected(reference: np.ndarray) -> str:
+    return "a number" if reference.ndim == 0 else f"an array of shape {reference.shape}"
+
+
+def _describe(value: Any) -> str:
+    """A few words on what a value is, for a message: "a tuple of 2 items", "the text '0.5'"."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, (str, bytes)):
+        return f"the text {value!r}"
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of {len(value)} item{'s' * (len(value) != 1)}"
+    if isinstance(value, (int, float, np.number)):
+        return "a number"
+    return f"a {type(value).__name__}"
+
+
+def _is_numeric(value: Any) -> bool:
+    """Whether NumPy reads the value as an array of real numbers."""
+    try:
+        np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _has_text(value: Any) -> bool:
+    if isinstance(value, (str, bytes)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "US" or value.dtype.kind == "O" and any(_has_text(v) for v in value.flat)
+    return isinstance(value, (list, tuple)) and any(_has_text(v) for v in value)
+
+
+def _not_an_array(value: Any, reference: np.ndarray) -> tuple[str, str]:
+    """Why the learner's result cannot be compared as numbers, and what to do: (problem, fix)."""
+    if callable(value):
+        name = getattr(value, "__name__", "")
+        if name and not isinstance(value, type):
+            shown = name if name.isidentifier() else "f"
+            return f"your result is the function {name} itself, not what it returns.", f"Call it and pass its result, e.g. {shown}(x)."
+        what = f"the class {name}" if name else f"a {type(value).__name__} object"
+        return f"your result is {what}, not its output.", "Call it on its input and pass the result."
+    if _has_text(value):
+        if not isinstance(value, (str, bytes)):
+            return "your result contains text, not only numbers.", "Pass the numbers themselves, without quotes."
+        reading = read_number(value) if isinstance(value, str) else None
+        number = f": {format_number(reading.value)}" if reading and reading.value is not None else ""
+        return f"your result is {_describe(value)}, not a number.", f"Pass the number itself, without quotes{number}."
+    if isinstance(value, (list, tuple)):
+        items = [_describe(v) for v in value[:4]] + ["…"] * (len(value) > 4)
+        listed = ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+        problem = f"your result is {_describe(value)}\n  ({listed}),\n  which do not form one array."
+        return problem, _item_with_shape(value, reference) or "Its items must all have the same shape to make one array."
+    return f"your result is {_describe(value)}, not numbers.", "Pass a number, a list of numbers or a NumPy array."
+
+
+def _item_with_shape(value: Any, reference: np.ndarray) -> str:
+    """For a list or tuple, advice to pass the first item that has the reference's shape ("" if none)."""
+    if not isinstance(value, (list, tuple)):
+        return ""
+    for i, item in enumerate(value):
+        if not _has_text(item) and _is_numeric(item) and np.shape(item) == reference.shape:
+            return f"Item {i} alone has that shape: pass only that item (your_result[{i}])."
+    return ""
+
+
+def _report(name: str, problem: str, fix: str, hint: str, expected: str = "") -> bool:
+    print(f"✗ {name}: {problem}")
+    for advice in (f"Expected: {expected}." if expected else "", fix, f"Hint: {hint}" if hint else ""):
+        if advice:
+            print(f"  {advice}")
+    return False
+
+
 def check(name: str, learner_value: Any, reference_value: Any, *, rtol: float = 1e-5, atol: float = 1e-8, hint: str = "") -> bool:
     """Compare a learner's result with the reference, print how far off it is, return whether it matches.
 
     Matches when every entry satisfies ``|learner - reference| <= atol + rtol * |reference|``.
+    Anything that is not numbers (a function not called, text, a tuple such as
+    ``(out, cache)``, a ragged list) gets a ``✗`` saying what it is and what was expected.
 
     Args:
         name: what is being checked, e.g. ``"sigmoid(z)"``.
@@ -231,28 +282,34 @@ def check(name: str, learner_value: Any, reference_value: Any, *, rtol: float = 
 
     Returns:
         True when the result matches.
+
+    Raises:
+        TypeError: when ``reference_value`` is not numbers (a mistake in the chapter, not the learner's).
     """
+    try:
+        reference = np.asarray(reference_value, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"quiz.check({name!r}): the reference must be numbers, got {_describe(reference_value)} ({error})") from None
     if learner_value is None:
         print(f"… {name}: not done yet (your result is None).")
         print("  Fill in the code above and run the cell again.")
         return False
+    if callable(learner_value) or _has_text(learner_value) or not _is_numeric(learner_value):
+        return _report(name, *_not_an_array(learner_value, reference), hint, _expected(reference))
     learner = np.asarray(learner_value, dtype=float)
-    reference = np.asarray(reference_value, dtype=float)
     if learner.shape != reference.shape:
-        transposed = learner.T.shape == reference.shape
-        print(
-            f"✗ {name}: your result has shape {learner.shape} but the reference has shape {reference.shape}"
-            + (": transposed?" if transposed else ".")
-        )
-        if hint:
-            print(f"  Hint: {hint}")
-        return False
+        problem = f"your result has shape {learner.shape} but the reference has shape {reference.shape}"
+        transposed = ": transposed?" if learner.T.shape == reference.shape else "."
+        fix = _item_with_shape(learner_value, reference).replace("that shape", "the reference's shape")
+        return _report(name, problem + transposed, fix, hint)
     if not np.all(np.isfinite(learner)):
-        print(f"✗ {name}: your result contains NaN or inf.")
-        print("  Look for a division by zero, log(0) or exp overflow.")
-        if hint:
-            print(f"  Hint: {hint}")
-        return False
+        if isinstance(learner_value, (list, tuple)):
+            missing = [i for i, v in np.ndenumerate(np.asarray(learner_value, dtype=object)) if v is None]
+            if missing:
+                where = ", ".join(str(i) for i in missing[:4]) + (", …" if len(missing) > 4 else "")
+                entries = "1 entry is" if len(missing) == 1 else f"{len(missing)} entries are"
+                return _report(name, f"{entries} still None (at {where}).", "Fill them in and run the cell again.", hint)
+        return _report(name, "your result contains NaN or inf.", "Look for a division by zero, log(0) or exp overflow.", hint)
     error = np.abs(learner - reference)
     wrong = error > atol + rtol * np.abs(reference)
     worst = np.unravel_index(int(np.argmax(error)), error.shape) if error.ndim else ()
