@@ -9,22 +9,27 @@ from hypothesis import strategies as st
 
 from nnbook.activations import sigmoid, softmax
 from nnbook.gradcheck import check_loss
+from nnbook.examples import S2_EXAMPLE, S4_EXAMPLE
 from nnbook.losses import (
     BCELoss,
     CrossEntropyLoss,
     FocalLoss,
     HalfSquaredErrorLoss,
+    HuberLoss,
     MAELoss,
     MSELoss,
     SequenceCrossEntropyLoss,
+    SigmoidCrossEntropyLoss,
     SoftmaxCrossEntropyLoss,
     binary_cross_entropy,
     cross_entropy,
     focal_loss,
     half_squared_error,
+    huber,
     mae,
     mse,
     sequence_cross_entropy,
+    sigmoid_cross_entropy,
     softmax_cross_entropy,
 )
 
@@ -46,8 +51,16 @@ def make_case(kind, n, k, rng):
         return MAELoss(), logits, target
     if kind == "half":
         return HalfSquaredErrorLoss(), logits, rng.normal(size=(n, k))
+    if kind == "huber":
+        # residuals away from the kinks at ±δ (δ = 0.5), on both sides of them
+        size = rng.choice([0.1, 0.3, 0.8, 2.0], size=(n, k)) * rng.choice([-1.0, 1.0], size=(n, k))
+        return HuberLoss(delta=0.5), logits, logits + size
     if kind == "bce":
         return BCELoss(), probs, bits
+    if kind == "sigmoid_ce":
+        return SigmoidCrossEntropyLoss(), 3 * logits, bits
+    if kind == "sigmoid_ce_soft":
+        return SigmoidCrossEntropyLoss(), logits, rng.random((n, k))
     if kind == "ce_labels":
         return CrossEntropyLoss(), softmax(logits), labels
     if kind == "ce_onehot":
@@ -66,8 +79,8 @@ def make_case(kind, n, k, rng):
     return SequenceCrossEntropyLoss(mask=mask), softmax(rng.normal(size=(n, t, k))), rng.integers(0, k, (n, t))
 
 
-KINDS = ["mse", "mae", "half", "bce", "ce_labels", "ce_onehot", "softmax_ce_labels",
-         "softmax_ce_soft", "focal", "focal_alpha", "sequence"]
+KINDS = ["mse", "mae", "half", "huber", "bce", "sigmoid_ce", "sigmoid_ce_soft", "ce_labels",
+         "ce_onehot", "softmax_ce_labels", "softmax_ce_soft", "focal", "focal_alpha", "sequence"]
 
 
 @settings(max_examples=40, deadline=None)
@@ -191,3 +204,156 @@ def test_bad_dtype_empty_batch_and_order():
         SoftmaxCrossEntropyLoss().forward(np.zeros((0, 3)), np.zeros(0, dtype=int))
     with pytest.raises(RuntimeError, match="forward before backward"):
         MSELoss().backward()
+
+
+# Reference values computed once with PyTorch 2.13.0 (float64), not a dependency of the book:
+#   torch.nn.BCEWithLogitsLoss()(SIGMOID_LOGITS, SIGMOID_TARGETS) and its gradient,
+#   torch.nn.HuberLoss(delta)(HUBER_PRED, HUBER_TARGET) and its gradient,
+#   torch.nn.functional.cross_entropy(torch.tensor([1., 2., 3.]), torch.tensor(2)) (unbatched).
+SIGMOID_LOGITS = np.array([[2.5, -1.0, 0.0], [-3.0, 0.7, 1e4], [-1e4, 4.0, -0.2]])
+SIGMOID_TARGETS = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0], [0.0, 1.0, 0.3]])
+TORCH_BCE_WITH_LOGITS = 1111.3570400889034
+TORCH_BCE_WITH_LOGITS_GRAD = np.array([
+    [-0.00842868666902705, 0.02988238015222168, -0.05555555555555555],
+    [0.005269541464174087, -0.0368680253146482, 0.1111111111111111],
+    [0.0, -0.0019984677735657274, 0.016685111409724687],
+])
+HUBER_PRED = np.array([[0.5, 2.0, -1.5, 4.0], [0.2, 0.9, 3.0, -0.1]])
+HUBER_TARGET = np.array([[0.0, 0.5, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0]])
+TORCH_HUBER = {1.0: 1.069375, 0.5: 0.621875}
+TORCH_HUBER_GRAD = {
+    1.0: np.array([[0.0625, 0.125, -0.125, 0.125], [0.025, 0.1125, 0.125, -0.0125]]),
+    0.5: np.array([[0.0625, 0.0625, -0.0625, 0.0625], [0.025, 0.0625, 0.0625, -0.0125]]),
+}
+TORCH_UNBATCHED_CE = 0.4076059644443804
+
+
+def test_sigmoid_cross_entropy_equals_pytorch_bce_with_logits():
+    loss = SigmoidCrossEntropyLoss()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = loss.forward(SIGMOID_LOGITS, SIGMOID_TARGETS)
+        grad = loss.backward()
+    assert value == pytest.approx(TORCH_BCE_WITH_LOGITS, rel=1e-13)
+    assert sigmoid_cross_entropy(SIGMOID_LOGITS, SIGMOID_TARGETS) == value
+    assert np.allclose(grad, TORCH_BCE_WITH_LOGITS_GRAD, rtol=1e-12, atol=1e-15)
+
+
+def test_sigmoid_cross_entropy_is_bce_of_sigmoid_and_exact_at_huge_scores(rng):
+    a = rng.normal(size=(6, 3)) * 4
+    y = (rng.random((6, 3)) < 0.5).astype(float)
+    assert sigmoid_cross_entropy(a, y) == pytest.approx(binary_cross_entropy(sigmoid(a), y), rel=1e-10)
+    loss = SigmoidCrossEntropyLoss()
+    loss.forward(a, y)
+    assert np.allclose(loss.backward(), (sigmoid(a) - y) / a.size)     # σ(a) − y
+    huge = np.array([[1e4, -1e4, 1e4, -1e4]])
+    wrong, right = np.array([[0.0, 1.0, 1.0, 0.0]]), np.array([[1.0, 0.0, 1.0, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert sigmoid_cross_entropy(huge, wrong) == pytest.approx(1e4 / 2)   # two wrong by 1e4
+        assert sigmoid_cross_entropy(huge, right) == 0.0
+        loss.forward(huge, wrong)
+        assert np.array_equal(loss.backward(), np.array([[1.0, -1.0, 0.0, 0.0]]) / 4)
+    # the probability route saturates: BCE clips σ(±1e4) and reports −log ε, not 1e4
+    assert binary_cross_entropy(sigmoid(huge), wrong) == pytest.approx(-np.log(1e-12) / 2)
+
+
+def test_huber_equals_pytorch_and_sits_between_mse_and_mae():
+    for delta in (1.0, 0.5):
+        loss = HuberLoss(delta=delta)
+        assert loss.forward(HUBER_PRED, HUBER_TARGET) == pytest.approx(TORCH_HUBER[delta], rel=1e-13)
+        assert huber(HUBER_PRED, HUBER_TARGET, delta=delta) == pytest.approx(TORCH_HUBER[delta], rel=1e-13)
+        assert np.allclose(loss.backward(), TORCH_HUBER_GRAD[delta], rtol=1e-13)
+    small = np.array([[0.1, -0.2]])
+    assert huber(small, np.zeros((1, 2)), delta=1.0) == pytest.approx(mse(small, np.zeros((1, 2))) / 2)
+    big = np.array([[10.0, -20.0]])
+    assert huber(big, np.zeros((1, 2)), delta=1.0) == pytest.approx(mae(big, np.zeros((1, 2))) - 0.5)
+    assert repr(HuberLoss(0.5)) == "HuberLoss(delta=0.5)"
+    with pytest.raises(ValueError, match="delta > 0"):
+        HuberLoss(delta=0.0)
+
+
+def test_probability_losses_refuse_raw_scores_and_name_the_fix():
+    logits = np.array([[2.0, -1.0, 0.5], [0.3, 4.0, -2.0]])
+    # CrossEntropyLoss on logits used to clip them to [ε, 1] and report a loss of exactly 0.0
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss\(\) expected probabilities in \[0, 1\], got pred "
+                       r"of shape \(2, 3\) with values from -2 to 4: .*raw scores.*SoftmaxCrossEntropyLoss.*"
+                       r"Softmax layer"):
+        CrossEntropyLoss().forward(logits, [0, 1])
+    with pytest.raises(ValueError, match=r"cross_entropy expected .*use softmax_cross_entropy"):
+        cross_entropy(logits, [0, 1])
+    # Linear -> BCELoss without a sigmoid used to report 1e-12 while the weights ran away
+    scores = np.array([[3.5], [-0.2], [1.7]])
+    with pytest.raises(ValueError, match=r"BCELoss\(\) expected probabilities in \[0, 1\], got pred of shape "
+                       r"\(3, 1\) with values from -0.2 to 3.5: .*SigmoidCrossEntropyLoss.*Sigmoid layer"):
+        BCELoss().forward(scores, np.array([[1.0], [0.0], [1.0]]))
+    with pytest.raises(ValueError, match=r"binary_cross_entropy .*use sigmoid_cross_entropy"):
+        binary_cross_entropy(scores, np.ones((3, 1)))
+    with pytest.raises(ValueError, match=r"FocalLoss\(gamma=2.0, alpha=None\) expected probabilities.*"
+                       r"put a Sigmoid layer before this loss"):
+        FocalLoss().forward(scores, np.ones((3, 1)))
+    with pytest.raises(ValueError, match=r"SequenceCrossEntropyLoss\(\) expected probabilities"):
+        SequenceCrossEntropyLoss().forward(logits[None], [[0, 1]])
+
+
+def test_class_probability_rows_must_sum_to_one():
+    sigmoid_rows = sigmoid(np.array([[2.0, -1.0, 0.5], [0.3, 4.0, -2.0]]))     # in (0, 1), rows ≠ 1
+    with pytest.raises(ValueError, match=r"CrossEntropyLoss\(\) expected each row of pred \(shape \(2, 3\)\) "
+                       r"to hold class probabilities summing to 1, but row 0 sums to 1.772: .*Softmax"):
+        CrossEntropyLoss().forward(sigmoid_rows, [0, 1])
+    with pytest.raises(ValueError, match="the row sums to 0.6"):
+        cross_entropy(np.array([0.1, 0.2, 0.3]), 2)
+    # padded time steps may hold anything in [0, 1]; only real tokens must sum to 1
+    probs = softmax(np.zeros((1, 3, 4)))
+    probs[0, 2] = 0.0
+    mask = np.array([[1, 1, 0]])
+    assert sequence_cross_entropy(probs, [[0, 1, 2]], mask) == pytest.approx(np.log(4))
+    with pytest.raises(ValueError, match=r"row \(0, 2\) sums to 0|row 0, 2 sums to 0"):
+        sequence_cross_entropy(probs, [[0, 1, 2]])
+    # rounding in a float32 softmax is not an error
+    p32 = softmax(np.random.default_rng(1).normal(size=(4, 50))).astype(np.float32)
+    assert np.isfinite(cross_entropy(p32, np.arange(4)))
+
+
+def test_one_sample_without_batch_axis_is_a_batch_of_one():
+    a = np.array([1.0, 2.0, 3.0])
+    assert softmax_cross_entropy(a, 2) == pytest.approx(TORCH_UNBATCHED_CE, rel=1e-14)
+    assert softmax_cross_entropy(a, 2) == pytest.approx(softmax_cross_entropy(a[None], [2]))
+    p = softmax(a)
+    assert cross_entropy(p, 2) == pytest.approx(-np.log(p[2]))
+    # S2's 2-2-2 network: E_total = E_o1 + E_o2 = 0.298371109 (it used to come out halved, 0.149)
+    out = S2_EXAMPLE.network().forward(S2_EXAMPLE.x())
+    e_total = half_squared_error(out[0], S2_EXAMPLE.target()[0])
+    assert round(e_total, 9) == 0.298371109
+    assert e_total == pytest.approx(half_squared_error(out, S2_EXAMPLE.target()))
+    for loss, pred, target in [
+        (SoftmaxCrossEntropyLoss(), a, 2),
+        (CrossEntropyLoss(), p, 2),
+        (HalfSquaredErrorLoss(), out[0], S2_EXAMPLE.target()[0]),
+    ]:
+        batched = type(loss)()
+        value = loss.forward(pred, target)
+        assert value == pytest.approx(batched.forward(pred[None], np.asarray(target)[None]))
+        assert loss.backward().shape == pred.shape
+        assert np.allclose(loss.backward(), batched.backward()[0])
+        assert check_loss(loss, pred, target) < TOL
+    grad = HalfSquaredErrorLoss()
+    grad.forward(out[0], S2_EXAMPLE.target()[0])
+    assert np.allclose(grad.backward(), out[0] - S2_EXAMPLE.target()[0])    # dE/dout = out − target
+
+
+def test_one_sample_label_as_list_gets_a_fix_that_works():
+    p = softmax(np.array([1.0, 2.0, 3.0]))
+    with pytest.raises(ValueError, match=r"a 1-D pred of shape \(3,\) is one sample; give its label as a plain "
+                       r"number, e.g. cross_entropy\(p, 2\), or add a batch axis.*p\[np.newaxis\], \[2\]") as err:
+        cross_entropy(p, [2])
+    assert "ravel" not in str(err.value)
+    with pytest.raises(ValueError, match="expected pred with one entry per output, got a scalar"):
+        mse(np.float64(1.0), 0.0)
+
+
+def test_s4_half_squared_error_to_the_source_digits():
+    out = S4_EXAMPLE.network().forward(S4_EXAMPLE.x())
+    e = 0.5 * (S4_EXAMPLE.target() - out) ** 2
+    assert round(e[0, 0], 9) == 0.010906536
+    assert round(half_squared_error(out, S4_EXAMPLE.target()), 9) == 0.096867268
