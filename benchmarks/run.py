@@ -40,6 +40,7 @@ from nnbook.layers import Linear
 from nnbook.losses import SoftmaxCrossEntropyLoss
 from nnbook.network import Sequential
 from nnbook.optim import SGD
+from nnbook.train import fit
 
 try:
     import torch
@@ -154,17 +155,17 @@ def maxpool_case(N: int, C: int, H: int, k: int, dtype: type) -> tuple[Timed, Ti
 
 
 def mlp_epoch_case(hidden: int = 100, batch_size: int = 32, lr: float = 0.1) -> tuple[Timed, Timed | None]:
-    """One epoch of ``Sequential.fit`` (shuffled mini-batches, loss and accuracy logged) against
+    """One epoch of ``nnbook.train.fit`` (shuffled mini-batches, loss and accuracy logged) against
     a bare PyTorch loop over shuffled mini-batches of the same size."""
     x, y = load_digits()
     x, y = x[:1440] / 16.0, y[:1440]
     rng = np.random.default_rng(0)
     model = Sequential(Linear(64, hidden, init="he", rng=rng), ReLU(), Linear(hidden, 10, init="he", rng=rng))
     loss = SoftmaxCrossEntropyLoss()
-    optimizer = SGD(lr)
+    optimizer = SGD(model.parameters(), lr=lr)
 
     def nnbook_epoch() -> None:
-        model.fit(x, y, loss, optimizer, epochs=1, batch_size=batch_size, rng=rng, progress=False)
+        fit(model, x, y, loss, optimizer, epochs=1, batch_size=batch_size, rng=rng, progress=False)
 
     if torch is None:
         return nnbook_epoch, None

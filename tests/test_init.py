@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+import nnbook
+
 from nnbook.init import (
     compute_fans,
     constant,
@@ -57,7 +59,11 @@ def test_zeros_constant_and_reproducibility():
     assert np.array_equal(zeros(2, 3), np.zeros((2, 3)))
     assert np.array_equal(constant(2, 2, 0.5), np.full((2, 2), 0.5))
     assert np.array_equal(uniform(3, 4, np.random.default_rng(5)), uniform(3, 4, np.random.default_rng(5)))
-    assert np.array_equal(uniform(3, 4), uniform(3, 4))
+    nnbook.seed(3)
+    first, second = uniform(3, 4), uniform(3, 4)
+    assert not np.array_equal(first, second), "the shared stream moves on between draws"
+    nnbook.seed(3)
+    assert np.array_equal(uniform(3, 4), first), "and repeats after the same seed"
 
 
 def test_get_initializer():

@@ -1,14 +1,16 @@
-"""The slider helper: control parsing, the frame budget, the static HTML form and the live widget."""
+"""The slider helper: control parsing, the static positions, the static HTML form, its scenes and the live widget."""
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import re
 
 import numpy as np
 import pytest
 
-from nnbook.interactive import Control, parse_control, plan_frames, slider_plot
+from nnbook.interactive import Control, parse_control, slider_plot, static_positions
 
 Z = np.linspace(-3, 3, 50)
 
@@ -18,9 +20,11 @@ def draw_line(ax, w, b=0.0):
     ax.set_ylim(-10, 10)
 
 
-def static_data(html: str) -> dict:
-    match = re.search(r'<script type="application/json" class="nnbook-slider-data">(.*?)</script>', html)
-    return json.loads(match.group(1))
+def static_parts(html: str) -> tuple[dict, dict]:
+    """The page's clear metadata (sizes, labels) and its decoded scene data."""
+    meta = re.search(r'<script type="application/json" class="nnbook-slider-meta">(.*?)</script>', html).group(1)
+    payload = re.search(r'<script type="application/octet-stream" class="nnbook-slider-data">(.*?)</script>', html).group(1)
+    return json.loads(meta), json.loads(gzip.decompress(base64.b64decode(payload)))
 
 
 def test_numeric_control_grid_and_default():
@@ -46,58 +50,97 @@ def test_bad_control_specs_are_rejected(spec):
         parse_control("x", spec)
 
 
-def test_full_grid_when_it_fits():
+def test_every_position_is_offered_when_the_grid_fits():
     controls = [parse_control("a", (0, 2, 1)), parse_control("f", ["x", "y"])]
-    offered, keys, mode = plan_frames(controls, max_frames=6)
-    assert mode == "grid" and len(keys) == len(set(keys)) == 6 and offered == [[0, 1, 2], [0, 1]]
-    assert keys[0] == (0, 0)
+    assert static_positions(controls, max_frames=6) == [[0, 1, 2], [0, 1]]
 
 
-def test_one_at_a_time_around_defaults_when_the_grid_is_too_big():
-    controls = [parse_control("a", (0, 4, 1, 2)), parse_control("b", (0, 4, 1, 1))]
-    offered, keys, mode = plan_frames(controls, max_frames=20)
-    assert mode == "one at a time"
-    assert len(keys) == 1 + 4 + 4
-    assert all(sum(k != d for k, d in zip(key, (2, 1))) <= 1 for key in keys)
-
-
-def test_long_sliders_are_thinned_keeping_ends_and_default():
-    controls = [parse_control("a", (0, 100, 1, 37))]
-    offered, keys, _ = plan_frames(controls, max_frames=30)
-    assert len(keys) <= 30
+def test_long_sliders_are_thinned_keeping_ends_and_default_until_the_grid_fits():
+    controls = [parse_control("a", (0, 100, 1, 37)), parse_control("f", ["x", "y", "z"])]
+    offered = static_positions(controls, max_frames=90)
+    assert len(offered[0]) * len(offered[1]) <= 90 and offered[1] == [0, 1, 2]
     assert {0, 37, 100} <= set(offered[0])
+
+
+def test_static_values_choose_the_positions():
+    controls = [parse_control("w", (-2.0, 2.0, 0.5, 1.0)), parse_control("b", (-3.0, 3.0, 0.5, 0.0))]
+    offered = static_positions(controls, max_frames=1000, chosen={"w": [-2, -1, 0, 1, 2]})
+    assert [controls[0].values[i] for i in offered[0]] == [-2.0, -1.0, 0.0, 1.0, 2.0]
+    assert len(offered[1]) == 13
+
+
+@pytest.mark.parametrize(
+    ("chosen", "message"),
+    [({"w": [0.3]}, "not a position"), ({"w": [0.0]}, "must include the default"), ({"v": [1.0]}, "names no control")],
+)
+def test_bad_static_values_say_what_is_wrong(chosen, message):
+    with pytest.raises(ValueError, match=message):
+        static_positions([parse_control("w", (-1.0, 1.0, 0.5, 1.0))], 100, chosen)
 
 
 def test_impossible_budget_says_what_to_do():
     controls = [parse_control("f", list("abcdefgh")), parse_control("g", list("abcdefgh"))]
-    with pytest.raises(ValueError, match="raise max_frames"):
-        plan_frames(controls, max_frames=5)
+    with pytest.raises(ValueError, match="8 × 8 = 64 combinations, more than max_frames=5"):
+        static_positions(controls, max_frames=5)
 
 
-def test_static_html_has_one_frame_per_position_and_distinct_pictures():
-    plot = slider_plot(draw_line, {"w": (-2, 2, 1, 1)})
+def test_static_html_reaches_every_combination_with_distinct_scenes():
+    plot = slider_plot(draw_line, {"w": (-2, 2, 1, 1), "b": (-1.0, 1.0, 1.0, 0.0)})
     html = plot.static_html()
-    data = static_data(html)
-    assert len(data["images"]) == 5 and 'data-frames="5"' in html
-    assert len(set(data["images"])) == 5, "moving the slider must change the picture"
-    assert data["labels"] == [["-2", "-1", "0", "1", "2"]]
-    assert data["frames"][str(data["defaults"][0])] == int(re.search(r'data-frame="(\d+)"', html).group(1))
-    assert html.count('type="range"') == 1 and "<script>" in html
+    meta, data = static_parts(html)
+    assert meta["sizes"] == [5, 3] and meta["labels"] == [["-2", "-1", "0", "1", "2"], ["-1", "0", "1"]]
+    assert len(data["combos"]) == 15 and len(set(data["combos"])) == 15, "every setting must paint its own picture"
+    assert 'data-combo="10"' in html  # defaults w=1 (index 3), b=0 (index 1): 3 * 3 + 1
+    assert html.count('type="range"') == 2 and 'aria-valuetext="1"' in html
+    assert "all 15 settings (5 w × 3 b) precomputed" in html
+
+
+def test_scene_holds_the_library_numbers_in_pixels():
+    """The line's vertices are matplotlib's own transform of the data, in quarter pixels."""
+    plot = slider_plot(lambda ax, w: (ax.plot([0, 1], [0, w], solid_capstyle="butt"), ax.set(xlim=(0, 1), ylim=(0, 2))),
+                       {"w": (1, 2, 1)})
+    _, data = static_parts(plot.static_html())
+    ax = plot.figure.axes[0]
+    for combo, w in enumerate((1, 2)):
+        plot.render(w=w)
+        expected = ax.transData.transform([[0, 0], [1, w]])
+        paths = [data["items"][k] for k in data["frames"][data["combos"][combo]] if data["items"][k][0] == 0]
+        (line,) = [p for p in paths if data["styles"][p[1]][1] is not None and len(p[4]) == 4]
+        x0, y0, dx, dy = (v / 4 for v in line[4])
+        assert np.allclose([x0, y0, x0 + dx, y0 + dy], [expected[0, 0], data["height"] - expected[0, 1],
+                                                        expected[1, 0], data["height"] - expected[1, 1]], atol=0.13)
+
+
+def test_changing_axes_between_settings_is_an_error():
+    def draw(ax, top):
+        ax.plot([0, 1], [0, 1])
+        ax.set_ylim(0, top)
+
+    with pytest.raises(ValueError, match="changes the axes"):
+        slider_plot(draw, {"top": (1, 2, 1)}).static_html()
 
 
 def test_static_html_with_dropdown_and_slider():
     def draw(ax, w, f):
         ax.plot(Z, {"lin": Z, "sq": Z**2}[f] * w)
+        ax.set(xlim=(-3, 3), ylim=(-10, 10))
 
     html = slider_plot(draw, {"w": (1, 3, 1, 2), "f": ["lin", "sq"]}).static_html()
-    data = static_data(html)
-    assert len(data["images"]) == 6 and set(data["frames"]) == {f"{i},{j}" for i in range(3) for j in range(2)}
+    meta, data = static_parts(html)
+    assert meta["sizes"] == [3, 2] and len(data["combos"]) == 6
     assert "<select" in html and '<option value="0" selected>lin</option>' in html
 
 
-def test_frames_are_compressed():
-    html = slider_plot(draw_line, {"w": (-2, 2, 0.5, 1.0)}).static_html()
-    assert len(html) / len(static_data(html)["images"]) < 20_000
+def test_size_limit_is_enforced():
+    with pytest.raises(ValueError, match="max_bytes"):
+        slider_plot(draw_line, {"w": (-2, 2, 1, 1)}, max_bytes=1000).static_html()
+
+
+def test_unsupported_artists_are_rasterised():
+    grid = np.random.default_rng(0).random((5, 5))
+    _, data = static_parts(slider_plot(lambda ax, s: ax.imshow(grid * s, vmin=0, vmax=3), {"s": (1, 3, 1)}).static_html())
+    assert len(set(data["combos"])) == 3
+    assert any(item[0] == 3 for item in data["items"])
 
 
 def test_mime_bundle_carries_widget_view_and_static_html():
@@ -128,7 +171,7 @@ def test_update_function_is_used_after_the_first_draw():
 
     plot = slider_plot(draw, {"w": (0, 2, 1)})
     plot.static_html()
-    assert calls == ["draw", "update", "update"]
+    assert calls[:1] == ["draw"] and set(calls[1:]) == {"update"}
 
 
 def test_colour_bars_are_redrawn_without_drifting():

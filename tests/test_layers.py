@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from nnbook.activations import ReLU, Tanh
 from nnbook.gradcheck import check_layer
-from nnbook.layers import BatchNorm, Dropout, Flatten, Linear, Perceptron, Residual
+from nnbook.layers import BatchNorm, Dropout, Flatten, Linear, Perceptron
+from nnbook.network import Residual
 
 TOL = 1e-6
 GRAD_SETTINGS = settings(max_examples=10, deadline=None)
@@ -18,7 +19,7 @@ seeds = st.integers(0, 2**32 - 1)
 def assert_grads_ok(layer, x, rng, training):
     layer.training = training
     errors = check_layer(layer, x, rng)
-    assert set(errors) == {"x", *layer.params}
+    assert set(errors) == {"x", *(p.name for p in layer.parameters())}
     assert max(errors.values()) < TOL, errors
 
 
@@ -217,8 +218,11 @@ def test_batchnorm_backward_follows_the_mode_of_its_forward(rng):
 
 def test_batchnorm_edge_cases():
     layer = BatchNorm(3)
-    out = layer.forward(np.array([[1.0, 2.0, 3.0]]))
-    assert np.all(np.isfinite(out)) and np.allclose(out, 0.0)
+    with pytest.raises(ValueError, match=r"batch of 1 sample\(s\) \(1, 3\).*at least 2 samples, or call eval\(\)"):
+        layer.forward(np.array([[1.0, 2.0, 3.0]]))
+    out = layer.eval().forward(np.array([[1.0, 2.0, 3.0]]))
+    assert np.allclose(out, np.array([1.0, 2.0, 3.0]) / np.sqrt(1.0 + layer.eps))
+    layer.train()
     with pytest.raises(ValueError, match=r"\(N, 3\) or \(N, 3, H, W\), got \(2, 3, 4\)"):
         layer.forward(np.zeros((2, 3, 4)))
     with pytest.raises(ValueError, match=r"expected input of shape \(N, 3, H, W\), got \(2, 5, 5, 3\).*NHWC"):
@@ -243,10 +247,10 @@ def test_residual_adds_the_input(rng):
     assert np.allclose(block.backward(np.ones((2, 3))), 1.0)
     inner = BatchNorm(3)
     block = Residual(Linear(3, 3, rng=rng), inner)
-    block.training = False
+    block.eval()
     block.forward(x)
     assert inner.training is False
-    assert block.buffers["1.running_mean"] is inner.running_mean
+    assert np.array_equal(block.state_dict()["1.running_mean"], inner.running_mean)
     with pytest.raises(ValueError, match="same shape"):
         Residual(Linear(3, 2)).forward(x)
     with pytest.raises(ValueError, match="keep the shape"):
@@ -272,3 +276,11 @@ def test_perceptron_learning_rule():
     assert and_gate.errors_[-1] == 0
     xor = Perceptron([0, 0], 0).fit(inputs, np.array([0, 1, 1, 0]), epochs=20)
     assert len(xor.errors_) == 20 and min(xor.errors_) > 0
+
+
+def test_perceptron_refuses_plus_minus_one_labels():
+    inputs = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    with pytest.raises(ValueError, match=r"targets in \{0, 1\}.*\[-1.0, 1.0\] \(for ±1 labels pass \(y \+ 1\) / 2\)"):
+        Perceptron([0, 0], 0).fit(inputs, np.array([-1, -1, -1, 1]))
+    with pytest.raises(ValueError, match=r"got the values \[0.0, 2.0\]"):
+        Perceptron([0, 0], 0).fit(inputs, np.array([0, 0, 0, 2]))

@@ -1,27 +1,21 @@
-"""Sequential: summary, forward/backward, parameters, and the fit loop."""
-
-import time
-import warnings
+"""Sequential and Residual: summary, forward/backward, parameters, state, mistakes."""
 
 import numpy as np
 import pytest
 
+import nnbook
 from nnbook.activations import ReLU, Sigmoid, Softmax, Tanh
-from nnbook.conv import Conv2D, MaxPool2D
+from nnbook.conv import Conv2D
+from nnbook.pooling import MaxPool2D
 from nnbook.gradcheck import check_layer
-from nnbook.layers import BatchNorm, Dropout, Flatten, Linear, Residual
-from nnbook.losses import BCELoss, MSELoss, SoftmaxCrossEntropyLoss
-from nnbook.network import History, Sequential, accuracy
-from nnbook.optim import SGD, Adam, StepDecay
+from nnbook.layers import BatchNorm, Dropout, Flatten, Linear
+from nnbook.losses import SoftmaxCrossEntropyLoss
+from nnbook.network import Residual, Sequential
+from nnbook.optim import SGD
 
 
 def source_network():
     return Sequential(Linear(784, 10), Sigmoid(), Linear(10, 14), Sigmoid(), Linear(14, 10), Softmax())
-
-
-def small_mlp(seed=0, hidden=32):
-    rng = np.random.default_rng(seed)
-    return Sequential(Linear(64, hidden, init="he", rng=rng), ReLU(), Linear(hidden, 10, init="xavier", rng=rng))
 
 
 def test_summary_reports_8154_parameters():
@@ -30,7 +24,7 @@ def test_summary_reports_8154_parameters():
     assert "Linear(784 -> 10)" in text and "7,850" in text and "154" in text and "150" in text
     assert text == source_network().summary((784,))
     assert repr(text) == str(text)
-    assert sum(p.size for p in source_network().parameters()[0].values()) == 8154
+    assert sum(p.data.size for p in source_network().parameters()) == 8154 == source_network().num_params()
 
 
 def test_summary_with_conv_layers():
@@ -55,137 +49,96 @@ def test_sequential_gradients_in_both_modes(rng):
     for mode in (net.train, net.eval):
         mode()
         errors = check_layer(net, x, rng)
-        assert set(errors) == {"x", *net.parameters()[0]}
+        assert set(errors) == {"x", *(p.name for p in net.parameters())}
         assert max(errors.values()) < 1e-6, errors
 
 
 def test_parameters_share_arrays_and_modes_propagate():
     inner = Dropout(0.5)
     net = Sequential(Linear(3, 2), Residual(Linear(2, 2), inner))
-    params, grads = net.parameters()
+    params = {p.name: p for p in net.parameters()}
     assert set(params) == {"0.W", "0.b", "1.0.W", "1.0.b"}
-    assert params["0.W"] is net[0].params["W"] and grads["1.0.W"] is net[1].layers[0].grads["W"]
+    assert params["0.W"].data is net[0].params["W"] and params["1.0.W"].grad is net[1].layers[0].grads["W"]
     net.eval()
     assert inner.training is False
     net.train()
     assert inner.training is True
     out = net.forward(np.ones((4, 3)))
     net.backward(np.ones_like(out))
-    before = params["0.W"].copy()
-    SGD(0.1).step(*net.parameters())
+    before = params["0.W"].data.copy()
+    SGD(net.parameters(), lr=0.1).step()
     assert np.allclose(net[0].params["W"], before - 0.1 * net[0].grads["W"])
 
 
-def test_fit_reaches_97_percent_on_digits(digits_split):
-    (x_tr, y_tr), val, (x_te, y_te) = digits_split
-    net = small_mlp(seed=0, hidden=128)
-    start = time.perf_counter()
-    history = net.fit(
-        x_tr, y_tr, SoftmaxCrossEntropyLoss(), Adam(0.001, weight_decay=1e-3), epochs=40,
-        validation_data=val, patience=8, progress=False, rng=np.random.default_rng(0),
-    )
-    elapsed = time.perf_counter() - start
-    assert net.evaluate(x_te, y_te)["accuracy"] >= 0.97
-    assert elapsed < 8.0
-    assert history.iterations_per_epoch == int(np.ceil(len(x_tr) / 32))
-    assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy", "lr"}
+def test_state_dict_round_trip_includes_buffers(rng):
+    net = Sequential(Linear(3, 4), BatchNorm(4), Residual(Linear(4, 4), BatchNorm(4)))
+    net.forward(rng.normal(size=(8, 3)))
+    state = net.state_dict()
+    assert set(state) == {"0.W", "0.b", "1.gamma", "1.beta", "1.running_mean", "1.running_var",
+                          "2.0.W", "2.0.b", "2.1.gamma", "2.1.beta", "2.1.running_mean", "2.1.running_var"}
+    assert state["0.W"] is not net[0].params["W"]
+    net.forward(rng.normal(size=(8, 3)) + 5)
+    net[0].params["W"] += 1
+    net.load_state_dict(state)
+    assert np.array_equal(net[0].params["W"], state["0.W"])
+    assert np.array_equal(net[1].running_mean, state["1.running_mean"])
+    with pytest.raises(ValueError, match="same architecture"):
+        net.load_state_dict({"0.W": state["0.W"]})
 
 
-def test_same_seed_same_history(digits_split):
-    (x_tr, y_tr), val, _ = digits_split
-
-    def run(seed):
-        rng = np.random.default_rng(seed)
-        net = Sequential(Linear(64, 16, rng=rng), ReLU(), Dropout(0.2, rng=rng), Linear(16, 10, rng=rng))
-        return net.fit(x_tr[:300], y_tr[:300], SoftmaxCrossEntropyLoss(), SGD(0.1), epochs=3,
-                       validation_data=val, progress=False, rng=rng).history
-
-    assert run(3) == run(3)
-    assert run(3) != run(4)
+def test_layers_built_in_a_row_get_different_weights_and_masks():
+    nnbook.seed(0)
+    a, b, c = Linear(16, 16), Linear(16, 16), Linear(16, 16)
+    assert not np.array_equal(a.params["W"], b.params["W"]) and not np.array_equal(b.params["W"], c.params["W"])
+    d1, d2 = Dropout(0.5), Dropout(0.5)
+    x = np.ones((4, 32))
+    assert not np.array_equal(d1.forward(x), d2.forward(x))
 
 
-def test_nan_loss_names_the_learning_rate(digits_split):
-    (x_tr, y_tr), _, _ = digits_split
-    net = Sequential(Linear(64, 32), Sigmoid(), Linear(32, 1))
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        with pytest.raises(FloatingPointError, match="learning rate.*too high"):
-            net.fit(x_tr, y_tr[:, None].astype(float), MSELoss(), SGD(1e6), epochs=5, progress=False)
-    assert net.training
+def test_seed_makes_weights_and_masks_repeat():
+    def build():
+        nnbook.seed(7)
+        net = Sequential(Linear(4, 8), Dropout(0.5), Linear(8, 2))
+        return net, net.forward(np.ones((3, 4)))
+
+    (net1, out1), (net2, out2) = build(), build()
+    assert np.array_equal(out1, out2)
+    assert all(np.array_equal(p.data, q.data) for p, q in zip(net1.parameters(), net2.parameters()))
+    nnbook.seed(8)
+    assert not np.array_equal(Linear(4, 8).params["W"], net1[0].params["W"])
 
 
-def test_progress_bar_emits_no_warnings(digits_split, capsys):
-    (x_tr, y_tr), val, _ = digits_split
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        small_mlp().fit(x_tr[:200], y_tr[:200], SoftmaxCrossEntropyLoss(), SGD(0.1), epochs=2,
-                        validation_data=val, progress=True)
-    assert caught == []
-    assert "100%" in capsys.readouterr().err
-    small_mlp().fit(x_tr[:100], y_tr[:100], SoftmaxCrossEntropyLoss(), SGD(0.1), epochs=1, progress=False)
-    captured = capsys.readouterr()
-    assert captured.err == "" and captured.out == ""
+def test_an_explicit_rng_repeats_one_draw():
+    w1 = Linear(5, 3, rng=np.random.default_rng(1)).params["W"]
+    w2 = Linear(5, 3, rng=np.random.default_rng(1)).params["W"]
+    assert np.array_equal(w1, w2)
+    with pytest.raises(TypeError, match=r"np.random.default_rng\(seed\)"):
+        Linear(5, 3, rng=1)
+    with pytest.raises(ValueError, match="integer >= 0"):
+        nnbook.seed(-1)
 
 
-def test_early_stopping_restores_best_weights(digits_split):
-    (x_tr, y_tr), (x_val, y_val), _ = digits_split
-    net = small_mlp()
-    loss = SoftmaxCrossEntropyLoss()
-    history = net.fit(x_tr[:200], y_tr[:200], loss, SGD(0.3), epochs=60, validation_data=(x_val, y_val),
-                      patience=2, progress=False)
-    assert history.stopped_early and history.epochs < 60
-    assert history.epochs == history.best_epoch + 1 + 2, "stops after exactly `patience` epochs without a new best"
-    best = min(history["val_loss"])
-    assert history["val_loss"][history.best_epoch] == best
-    assert net.evaluate(x_val, y_val, loss)["loss"] == pytest.approx(best)
+def test_container_mistakes_get_clear_messages():
+    with pytest.raises(TypeError, match=r"one by one, not a list: Sequential\(\*layers\)"):
+        Sequential([Linear(2, 2), ReLU()])
+    with pytest.raises(TypeError, match=r"layer 1 is the class ReLU, not a layer; create one.*ReLU\(...\)"):
+        Sequential(Linear(2, 2), ReLU)
+    with pytest.raises(TypeError, match="layer 0 is a str"):
+        Sequential("Linear")
+    with pytest.raises(ValueError, match="at least one layer"):
+        Residual()
 
 
-def test_schedule_sets_the_learning_rate(digits_split):
-    (x_tr, y_tr), _, _ = digits_split
-    opt = SGD(1.0)
-    history = small_mlp().fit(x_tr[:64], y_tr[:64], SoftmaxCrossEntropyLoss(), opt, epochs=4,
-                              schedule=StepDecay(0.1, 0.5, 2), progress=False)
-    assert history["lr"] == pytest.approx([0.1, 0.1, 0.05, 0.05])
-    assert isinstance(history, History) and history.epochs == 4
+@pytest.mark.parametrize("m, error, message", [
+    (0, ValueError, "in_features >= 1"), (-1, ValueError, "in_features >= 1"),
+    ("4", TypeError, r"whole number for in_features, got str '4': e.g. in_features=int\('4'\)"),
+    (4.5, TypeError, "whole number for in_features, got float 4.5"),
+])
+def test_linear_sizes_are_checked(m, error, message):
+    with pytest.raises(error, match=message):
+        Linear(m, 3)
 
 
-def test_predict_evaluate_and_binary_accuracy(rng):
-    net = Sequential(Linear(2, 1, rng=rng), Sigmoid())
-    x = rng.normal(size=(200, 2))
-    y = (x[:, :1] + x[:, 1:] > 0).astype(float)
-    net.fit(x, y, BCELoss(), SGD(1.0), epochs=30, progress=False)
-    assert net.evaluate(x, y, BCELoss())["accuracy"] > 0.95
-    net.train()
-    assert net.predict(x[:1]).shape == (1, 1) and net.training
-    assert accuracy(np.array([[0.1, 0.9], [0.8, 0.2]]), np.array([[0, 1], [0, 1]])) == 0.5
-    assert "accuracy" not in net.evaluate(x, y, MSELoss())
-
-
-def test_accuracy_takes_labels_as_a_row_or_a_column():
-    pred = np.eye(3)[[0, 1, 2, 0]]
-    assert accuracy(pred, np.array([0, 1, 2, 1])) == 0.75
-    assert accuracy(pred, np.array([[0], [1], [2], [1]])) == 0.75
-    assert accuracy(pred, np.eye(3)[[0, 1, 2, 1]]) == 0.75
-    assert accuracy(np.array([[0.2], [0.9]]), np.array([0, 0])) == 0.5
-    with pytest.raises(ValueError, match=r"expected targets of shape \(4,\) or \(4, 3\), got \(3,\)"):
-        accuracy(pred, np.array([0, 1, 2]))
-
-
-def test_bad_input_to_fit_and_predict(digits_split):
-    (x_tr, y_tr), _, _ = digits_split
-    net = small_mlp()
-    with pytest.raises(ValueError, match="64 samples but y with 63"):
-        net.fit(x_tr[:64], y_tr[:63], SoftmaxCrossEntropyLoss(), SGD(0.1), epochs=1, progress=False)
-    with pytest.raises(ValueError, match=r"expected input of shape \(N, 64\), got \(32, 8, 8\): flatten"):
-        net.fit(x_tr[:32].reshape(32, 8, 8), y_tr[:32], SoftmaxCrossEntropyLoss(), SGD(0.1), epochs=1, progress=False)
-    with pytest.raises(ValueError, match="empty batch"):
-        net.predict(np.zeros((0, 64)))
-    with pytest.raises(ValueError, match="epochs >= 1"):
-        net.fit(x_tr, y_tr, SoftmaxCrossEntropyLoss(), SGD(0.1), epochs=0, progress=False)
-
-
-def test_batch_of_one_trains(digits_split):
-    (x_tr, y_tr), _, _ = digits_split
-    history = small_mlp().fit(x_tr[:5], y_tr[:5], SoftmaxCrossEntropyLoss(), SGD(0.1), epochs=2,
-                              batch_size=1, progress=False)
-    assert history.iterations_per_epoch == 5 and np.all(np.isfinite(history["loss"]))
+def test_ragged_input_is_named():
+    with pytest.raises(ValueError, match="rows have different lengths.*same number of features"):
+        Linear(2, 1).forward([[1.0, 2.0], [3.0]])

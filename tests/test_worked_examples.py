@@ -26,8 +26,8 @@ def one_step(net, x, target, lr):
     out = net.forward(x)
     e_total = loss.forward(out, target)
     net.backward(loss.backward())
-    grads = {name: g.copy() for name, g in net.parameters()[1].items()}
-    SGD(lr).step(*net.parameters())
+    grads = {p.name: p.grad.copy() for p in net.parameters()}
+    SGD(net.parameters(), lr=lr).step()
     return e_total, out, grads
 
 
@@ -105,8 +105,7 @@ def test_shared_bias_gradient_is_the_sum():
 
 def test_parameter_count_of_the_784_10_14_10_network():
     net = Sequential(Linear(784, 10), Sigmoid(), Linear(10, 14), Sigmoid(), Linear(14, 10))
-    params, _ = net.parameters()
-    weights = sum(p.size for name, p in params.items() if name.endswith("W"))
-    biases = sum(p.size for name, p in params.items() if name.endswith("b"))
+    weights = sum(p.data.size for p in net.parameters() if p.name.endswith("W"))
+    biases = sum(p.data.size for p in net.parameters() if p.name.endswith("b"))
     assert (weights, biases, weights + biases) == (784 * 10 + 10 * 14 + 14 * 10, 34, 8154)
     assert weights == 8120

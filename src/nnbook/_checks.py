@@ -25,7 +25,13 @@ def as_float_array(x: Any, owner: object, name: str = "input") -> np.ndarray:
 
     Raises ValueError for strings, objects or complex numbers, naming ``owner``.
     """
-    arr = np.asarray(x)
+    try:
+        arr = np.asarray(x)
+    except ValueError as err:  # NumPy refuses ragged nested lists
+        raise ValueError(
+            f"{owner} got a {name} whose rows have different lengths ({err}): every sample "
+            "needs the same number of features; check the nested list"
+        ) from None
     if arr.dtype.kind in "biu":
         return arr.astype(np.float64)
     if arr.dtype.kind != "f":
@@ -34,6 +40,19 @@ def as_float_array(x: Any, owner: object, name: str = "input") -> np.ndarray:
             f"convert it first, e.g. np.asarray({name}, dtype=float)"
         )
     return arr
+
+
+def check_size(value: Any, name: str, owner: str) -> int:
+    """``value`` as an int if it is a whole number >= 1 (a layer size); else a clear error."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(
+            f"{owner} expected a whole number for {name}, got {type(value).__name__} {value!r}: "
+            f"e.g. {name}=int({value!r})" if isinstance(value, (str, float)) else
+            f"{owner} expected a whole number for {name}, got {type(value).__name__} {value!r}"
+        )
+    if value < 1:
+        raise ValueError(f"{owner} expected {name} >= 1 (a number of units), got {name}={value}")
+    return int(value)
 
 
 def shape_hint(actual: tuple[int, ...], expected: Sequence[Dim]) -> str:

@@ -2,15 +2,36 @@
 
 A layer maps a batch forward, ``out = layer.forward(x)``, and sends the gradient of the
 loss back, ``dx = layer.backward(dout)``, filling ``layer.grads`` for its own parameters
-on the way. ``params`` and ``grads`` are dicts with the same keys and array shapes, so an
-optimizer can update every parameter by name.
+on the way. ``params`` and ``grads`` are dicts with the same keys and array shapes;
+``layer.parameters()`` hands them to an optimizer as `Parameter` objects
+(name, data, grad), sub-layers included.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 
 import numpy as np
+
+
+@dataclass(eq=False)
+class Parameter:
+    """One learnable array as an optimizer sees it (like ``torch.nn.Parameter``).
+
+    Attributes:
+        name: where it lives, e.g. ``"W"`` in a layer or ``"0.W"`` in a `Sequential`.
+        data: the array itself, shared with the layer: update it in place
+            (``p.data -= lr * p.grad``), never rebind it.
+        grad: dL/d(data), the same shape, written by the layer's ``backward``.
+    """
+
+    name: str
+    data: np.ndarray
+    grad: np.ndarray
+
+    def __repr__(self) -> str:
+        return f"Parameter({self.name!r}, shape={self.data.shape})"
 
 
 class Layer(ABC):
@@ -55,13 +76,44 @@ class Layer(ABC):
         return tuple(input_shape)
 
     def num_params(self) -> int:
-        """Number of learnable scalars: the sum of ``p.size`` over ``params``."""
-        return sum(int(p.size) for p in self.params.values())
+        """Number of learnable scalars, sub-layers included: the sum of ``p.data.size``."""
+        return sum(int(p.data.size) for p in self.parameters())
 
-    def zero_grad(self) -> None:
-        """Set every gradient array to zero in place."""
-        for g in self.grads.values():
-            g.fill(0.0)
+    def parameters(self) -> list[Parameter]:
+        """Every learnable array of this layer and of its sub-layers, with its gradient.
+
+        A layer's own parameters come by their names (``"W"``, ``"b"``); those of the
+        sub-layers of a container (``self.layers``) as ``"i.name"``, i the layer's index, so
+        the first layer's weights in a `Sequential` are ``"0.W"``. The arrays are shared,
+        not copied: an optimizer that updates ``p.data`` in place updates the layer.
+        """
+        found = [Parameter(name, value, self.grads[name]) for name, value in self.params.items()]
+        for i, layer in enumerate(getattr(self, "layers", ())):
+            found += [Parameter(f"{i}.{p.name}", p.data, p.grad) for p in layer.parameters()]
+        return found
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Copies of every parameter and buffer (running statistics), keyed as in `parameters`."""
+        state = {p.name: p.data.copy() for p in self.parameters()}
+        state.update({name: value.copy() for name, value in self._named_buffers()})
+        return state
+
+    def load_state_dict(self, state: dict[str, np.ndarray]) -> None:
+        """Copy the arrays of a `state_dict` back into the layer's parameters and buffers, in place."""
+        targets = {p.name: p.data for p in self.parameters()} | dict(self._named_buffers())
+        if targets.keys() != state.keys():
+            raise ValueError(
+                f"load_state_dict expected the keys {sorted(targets)}, got {sorted(state)}: "
+                "load a state saved from a network of the same architecture"
+            )
+        for name, target in targets.items():
+            target[...] = state[name]
+
+    def _named_buffers(self) -> list[tuple[str, np.ndarray]]:
+        found = list(self.buffers.items())
+        for i, layer in enumerate(getattr(self, "layers", ())):
+            found += [(f"{i}.{name}", value) for name, value in layer._named_buffers()]
+        return found
 
     def train(self) -> Layer:
         """Switch to training mode (with any sub-layers in ``self.layers``) and return the layer."""
@@ -79,28 +131,3 @@ class Layer(ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
-
-
-def collect_parameters(layers: list[Layer]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Flat views of the parameters and gradients of ``layers``, keyed ``"i.name"``.
-
-    Layer ``i``'s ``params["W"]`` appears as ``"i.W"``; the arrays are shared, not copied,
-    so an optimizer that updates the flat dict in place updates the layers.
-
-    Returns:
-        ``(params, grads)``, two dicts with the same keys.
-    """
-    params: dict[str, np.ndarray] = {}
-    grads: dict[str, np.ndarray] = {}
-    for i, layer in enumerate(layers):
-        for name, value in layer.params.items():
-            params[f"{i}.{name}"] = value
-            grads[f"{i}.{name}"] = layer.grads[name]
-    return params, grads
-
-
-def collect_buffers(layers: list[Layer]) -> dict[str, np.ndarray]:
-    """Flat view of the buffers of ``layers`` (e.g. running statistics), keyed ``"i.name"``; arrays are shared."""
-    return {
-        f"{i}.{name}": value for i, layer in enumerate(layers) for name, value in layer.buffers.items()
-    }

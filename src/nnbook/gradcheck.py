@@ -12,6 +12,7 @@ from typing import Any, Callable
 import numpy as np
 
 from nnbook.base import Layer
+from nnbook.random import get_rng
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
@@ -87,17 +88,17 @@ def check_layer(layer: Layer, x: np.ndarray, rng: np.random.Generator | None = N
     Args:
         layer: the layer; set ``layer.training`` first to check a mode.
         x: an input batch (copied to float64).
-        rng: generator for G (default: seeded with 0).
+        rng: generator for G (default: the shared stream of `nnbook.random`).
 
     Returns:
         ``{"x": error, name: error for every parameter}``, relative errors (see
         `relative_error`).
     """
-    rng = np.random.default_rng(0) if rng is None else rng
+    rng = get_rng(rng)
     x = np.array(x, dtype=np.float64)
     generators = _generators(layer)
     states = [g.bit_generator.state for g in generators]
-    buffers = {name: value.copy() for name, value in layer.buffers.items()}
+    saved = layer.state_dict()
 
     def run(inp: np.ndarray) -> np.ndarray:
         for g, state in zip(generators, states):
@@ -106,16 +107,15 @@ def check_layer(layer: Layer, x: np.ndarray, rng: np.random.Generator | None = N
 
     upstream = rng.standard_normal(run(x).shape)
     dx = layer.backward(upstream)
-    analytic = {"x": dx, **{name: g.copy() for name, g in layer.grads.items()}}
+    analytic = {"x": dx, **{p.name: p.grad.copy() for p in layer.parameters()}}
 
     def scalar(_: np.ndarray) -> float:
         return float(np.sum(run(x) * upstream))
 
     errors = {"x": relative_error(analytic["x"], numerical_gradient(scalar, x))}
-    for name, param in layer.params.items():
-        errors[name] = relative_error(analytic[name], numerical_gradient(scalar, param))
-    for name, value in buffers.items():
-        layer.buffers[name][...] = value
+    for p in layer.parameters():
+        errors[p.name] = relative_error(analytic[p.name], numerical_gradient(scalar, p.data))
+    layer.load_state_dict(saved)  # running statistics as they were before the check
     return errors
 
 

@@ -8,8 +8,8 @@ convolution. The fans are worked out from the shape:
 - convolution ``(F, C, kh, kw)``: fan_in = C·kh·kw, fan_out = F·kh·kw;
 
 and can be overridden with the ``fan_in`` / ``fan_out`` keywords. Pass ``rng`` (a
-`numpy.random.Generator`) for reproducible draws; without it a generator seeded with 0
-is used.
+`numpy.random.Generator`) to repeat one draw exactly; without it the draw comes from the
+library's shared stream (`nnbook.random`), which ``nnbook.seed`` restarts.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ import math
 from typing import Callable
 
 import numpy as np
+
+from nnbook.random import get_rng
 
 Initializer = Callable[..., np.ndarray]
 
@@ -55,7 +57,7 @@ def _setup(
 ) -> tuple[tuple[int, ...], np.random.Generator, int, int]:
     shape = _shape(m, n)
     auto_in, auto_out = compute_fans(shape)
-    rng = np.random.default_rng(0) if rng is None else rng
+    rng = get_rng(rng)
     return shape, rng, fan_in or auto_in, fan_out or auto_out
 
 

@@ -16,30 +16,36 @@ the same figure:
   control, a dropdown per choice control and an ``Image`` widget. Each change calls ``draw``
   again on the *same* matplotlib figure (created outside pyplot, so the inline backend never
   shows a stray copy) and sends the new PNG to the ``Image`` widget.
-* ``text/html``, a static form for readers without a kernel: the figure is drawn at build
-  time for a budgeted set of control positions, each frame a palette PNG embedded as base64,
-  with ``<input type="range">``/``<select>`` controls, their labels and values, and a small
-  inline script that swaps the picture. No kernel, no network, no page-wide JavaScript.
+* ``text/html``, a static form for readers without a kernel in which every combination of the
+  offered control positions is reachable. Pictures per combination would not fit in a page
+  (a four-control figure has about a thousand settings), so each setting is drawn once at
+  build time and stored as a compact vector scene (:mod:`nnbook.scene`): the figure's
+  content as paths and text lines in pixel coordinates, over layers that matplotlib drew
+  once (axes, ticks, labels). A small painter (``slider_painter.js``, inlined) paints the
+  scene of the chosen combination onto a canvas; until the reader moves a control the page
+  shows the default setting as a plain PNG, so the first paint needs no script.
 
 Jupyter front ends render the richest type they support (the widget view). The book renders
 the HTML form because ``_config.yml`` gives ``text/html`` a higher priority than the widget
 view (myst-nb's ``nb_mime_priority_overrides``).
 
-Frame budget (``max_frames``, default 60): when the full grid of positions fits, every
-combination is drawn. Otherwise the static form varies one control at a time around the
-defaults (moving one control returns the others to their defaults), and long numeric ranges
-are thinned to every second step, keeping the ends and the default, until it fits.
+Which positions the static form offers: all of them while the number of combinations fits in
+``max_frames`` (default 2000). Otherwise the longest numeric sliders are thinned to every
+second step, keeping both ends and the default, until it fits; ``static_values={"w": [...]}``
+chooses a slider's positions by hand (each must be one of the live positions). One short line
+under the figure says what the static form offers.
 
 Speed: the layout is computed once, for the default setting, then frozen (so the axes do not
-jump between frames). ``draw(ax, **values)`` is then called on the cleared axes at every step
-(axes it added, such as colour bars, are removed first), which is fast enough for simple plots. For heavier figures let ``draw`` create the artists once and return
-an ``update(**values)`` function that changes them (``line.set_ydata(...)``); later steps call
-only ``update``.
+jump between frames). ``draw(ax, **values)`` is then called at every step after the artists
+it made the step before are removed (axes it added, such as colour bars, are removed too).
+For heavier figures let ``draw`` create the artists once and return an ``update(**values)``
+function that changes them (``line.set_ydata(...)``); later steps call only ``update``.
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
 import html
 import io
 import itertools
@@ -47,6 +53,7 @@ import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
@@ -56,6 +63,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from nnbook.plotting import book_style, figure_png
+from nnbook.scene import content_artists, encode_frames
 
 ControlSpec = tuple[float, ...] | Sequence[Any]
 Draw = Callable[..., Callable[..., None] | None]
@@ -119,73 +127,75 @@ def _thin(indices: list[int], default: int) -> list[int]:
     return sorted(kept)
 
 
-def plan_frames(controls: Sequence[Control], max_frames: int) -> tuple[list[list[int]], list[tuple[int, ...]], str]:
-    """Choose which control positions the static HTML form precomputes.
+def _position(control: Control, value: Any) -> int:
+    for i, live in enumerate(control.values):
+        if live == value or (control.is_slider and math.isclose(live, value, rel_tol=1e-9, abs_tol=1e-9)):
+            return i
+    raise ValueError(
+        f"static_values[{control.name!r}]: {value!r} is not a position of the live control "
+        f"(its positions are {', '.join(map(_format, control.values))})"
+    )
+
+
+def static_positions(
+    controls: Sequence[Control], max_frames: int, chosen: Mapping[str, Sequence[Any]] | None = None
+) -> list[list[int]]:
+    """Choose the control positions the static form offers; every combination of them is drawn.
 
     Args:
         controls: the controls, in display order.
-        max_frames: the most frames drawn.
+        max_frames: the most combinations drawn.
+        chosen: name -> the values the static form offers for that control (a subset of its
+            live positions that holds the default); other sliders are thinned automatically.
 
     Returns:
-        ``(offered, keys, mode)``: for each control the indices into its ``values`` the static
-        form offers; the index tuples (one entry per control, into ``offered``) that get a
-        frame, the defaults first (the figure's layout is fixed on the first frame drawn); and
-        ``"grid"`` or ``"one at a time"``.
+        For each control the indices into its ``values`` that the static form offers.
     """
-    offered = [list(range(len(c.values))) for c in controls]
-    if math.prod(len(o) for o in offered) <= max_frames:
-        defaults = tuple(c.default for c in controls)
-        others = [key for key in itertools.product(*(range(len(o)) for o in offered)) if key != defaults]
-        return offered, [defaults, *others], "grid"
-    while 1 + sum(len(o) - 1 for o in offered) > max_frames:
-        thinnable = [i for i, c in enumerate(controls) if c.is_slider and len(offered[i]) > 3]
+    chosen = dict(chosen or {})
+    unknown = set(chosen) - {c.name for c in controls}
+    if unknown:
+        raise ValueError(f"static_values names no control {sorted(unknown)}: the controls are {[c.name for c in controls]}")
+    offered = []
+    for c in controls:
+        if c.name not in chosen:
+            offered.append(list(range(len(c.values))))
+            continue
+        positions = sorted({_position(c, v) for v in chosen[c.name]})
+        if c.default not in positions:
+            raise ValueError(f"static_values[{c.name!r}] must include the default {_format(c.values[c.default])}")
+        offered.append(positions)
+    while math.prod(len(o) for o in offered) > max_frames:
+        thinnable = [i for i, c in enumerate(controls) if c.is_slider and c.name not in chosen and len(offered[i]) > 3]
         if not thinnable:
+            sizes = " × ".join(str(len(o)) for o in offered)
             raise ValueError(
-                f"{len(controls)} controls need more than max_frames={max_frames} frames even one "
-                "at a time: raise max_frames, use coarser steps or fewer choices"
+                f"the static form needs {sizes} = {math.prod(len(o) for o in offered):,} combinations, more than "
+                f"max_frames={max_frames}: offer fewer positions (static_values=...), use coarser steps "
+                "or fewer choices, or raise max_frames"
             )
         longest = max(thinnable, key=lambda i: len(offered[i]))
         offered[longest] = _thin(offered[longest], controls[longest].default)
-    defaults = tuple(o.index(c.default) for o, c in zip(offered, controls))
-    keys = [defaults]
-    for i, positions in enumerate(offered):
-        keys += [defaults[:i] + (k,) + defaults[i + 1 :] for k in range(len(positions)) if k != defaults[i]]
-    return offered, keys, "one at a time"
+    return offered
 
 
 def _format(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-_SCRIPT = """(function () {
-  var root = document.currentScript.parentElement;
-  var data = JSON.parse(root.querySelector("script.nnbook-slider-data").textContent);
-  var img = root.querySelector("img");
-  var inputs = Array.prototype.slice.call(root.querySelectorAll("[data-control]"));
-  function show(changed) {
-    var idx = inputs.map(function (el) { return Number(el.value); });
-    if (!(idx.join(",") in data.frames)) {
-      inputs.forEach(function (el, i) {
-        if (el !== changed) { el.value = data.defaults[i]; idx[i] = data.defaults[i]; }
-      });
-    }
-    inputs.forEach(function (el, i) {
-      var out = el.parentElement.querySelector("output");
-      if (out) { out.textContent = data.labels[i][idx[i]]; }
-    });
-    img.src = "data:image/png;base64," + data.images[data.frames[idx.join(",")]];
-    root.setAttribute("data-frame", data.frames[idx.join(",")]);
-  }
-  inputs.forEach(function (el) { el.addEventListener("input", function () { show(el); }); });
-})();"""
+_PAINTER = (Path(__file__).with_name("slider_painter.js")).read_text(encoding="utf-8")
 
 _STYLE = (
-    "<style>.nnbook-slider{margin:0.5em 0}.nnbook-slider img{max-width:100%;height:auto;"
-    "border-radius:4px}.nnbook-slider-controls{display:flex;flex-wrap:wrap;gap:0.3em 1.5em;"
-    "align-items:center;font-size:0.9em}.nnbook-slider-controls label{display:flex;gap:0.5em;"
-    "align-items:center;color:inherit}.nnbook-slider-controls output{min-width:3em;"
-    "font-variant-numeric:tabular-nums}.nnbook-slider-controls select{color:inherit;"
-    "background:transparent}.nnbook-slider-note{font-size:0.8em;opacity:0.75}</style>"
+    "<style>.nnbook-slider{margin:0.5em 0}.nnbook-slider img,.nnbook-slider canvas{display:block;"
+    "max-width:100%;height:auto;border-radius:4px}.nnbook-slider [hidden]{display:none!important}"
+    ".nnbook-slider-controls{display:flex;flex-wrap:wrap;gap:0.4em 1.5em;align-items:center;"
+    "margin-top:0.3em;font-size:0.9em}.nnbook-slider-controls label{display:flex;gap:0.5em;"
+    "align-items:center;color:inherit;min-height:2em}.nnbook-slider-controls input[type=range]"
+    "{width:min(11em,45vw);accent-color:var(--pst-color-primary,#0072b2)}"
+    ".nnbook-slider-controls output{min-width:3em;font-variant-numeric:tabular-nums}"
+    ".nnbook-slider-controls select{color:inherit;background:var(--pst-color-background,transparent);"
+    "border:1px solid currentColor;border-radius:4px;padding:0.1em 0.3em;font:inherit}"
+    "html[data-theme=dark] .nnbook-slider-controls{color-scheme:dark}"
+    ".nnbook-slider-note{font-size:0.8em;opacity:0.8;margin:0.2em 0 0}</style>"
 )
 
 
@@ -204,7 +214,9 @@ class SliderPlot:
         ncols: int = 1,
         figsize: tuple[float, float] = (5.5, 3.5),
         dpi: float = 80,
-        max_frames: int = 60,
+        max_frames: int = 2000,
+        static_values: Mapping[str, Sequence[Any]] | None = None,
+        max_bytes: int = 1_500_000,
         max_colors: int = 64,
         alt: str = "",
     ) -> None:
@@ -212,6 +224,8 @@ class SliderPlot:
             raise ValueError("slider_plot needs at least one control")
         self.controls = [parse_control(name, spec) for name, spec in controls.items()]
         self.max_frames = max_frames
+        self.static_values = dict(static_values or {})
+        self.max_bytes = max_bytes
         self.max_colors = max_colors
         self.alt = alt or "Figure controlled by " + ", ".join(c.name for c in self.controls)
         self._draw = draw
@@ -219,7 +233,8 @@ class SliderPlot:
         self._update: Callable[..., None] | None = None
         self._axes: Axes | np.ndarray | None = None
         self._layout: list[Any] = []
-        with matplotlib.rc_context(book_style()):
+        self._style = book_style()
+        with matplotlib.rc_context(self._style):
             self.figure = Figure(figsize=figsize, dpi=dpi)
         self._widget: widgets.Widget | None = None
 
@@ -229,85 +244,137 @@ class SliderPlot:
 
     def render(self, **values: Any) -> Figure:
         """Draw the figure for the given control values (reusing the figure) and return it."""
-        with matplotlib.rc_context(book_style()):
-            if self._update is not None:
-                self._update(**values)
-                return self.figure
-            first = self._axes is None
-            if first:
-                self._axes = self.figure.subplots(1, self._ncols, squeeze=True)
-            else:
-                own = self._own_axes()
-                # Added axes (colour bars) go first: removing a colour bar needs its image,
-                # which clearing the parent axes would drop.
-                for ax in [ax for ax in self.figure.axes if ax not in own]:
-                    ax.remove()
-                for ax in own:
-                    ax.cla()
-            update = self._draw(self._axes, **values)
-            self._update = update if callable(update) else None
-            if first:
-                self.figure.draw_without_rendering()
-                self.figure.set_layout_engine("none")
-                self._layout = [ax.get_position() for ax in self.figure.axes]
-                if self._update is None:
-                    # Draw again the way every later frame is drawn, so all frames match.
-                    return self.render(**values)
-            if len(self.figure.axes) == len(self._layout):
-                for ax, position in zip(self.figure.axes, self._layout):
-                    ax.set_position(position)
+        with matplotlib.rc_context(self._style):
+            return self._render(values)
+
+    def _render(self, values: Mapping[str, Any]) -> Figure:
+        if self._update is not None:
+            self._update(**values)
+            return self.figure
+        first = self._axes is None
+        if first:
+            self._axes = self.figure.subplots(1, self._ncols, squeeze=True)
+        else:
+            self._clear()
+        update = self._draw(self._axes, **values)
+        self._update = update if callable(update) else None
+        if first:
+            self.figure.draw_without_rendering()
+            self.figure.set_layout_engine("none")
+            self._layout = [ax.get_position() for ax in self.figure.axes]
+            if self._update is None:
+                # Draw again the way every later frame is drawn, so all frames match.
+                return self._render(values)
+        if len(self.figure.axes) == len(self._layout):
+            for ax, position in zip(self.figure.axes, self._layout):
+                ax.set_position(position)
         return self.figure
 
     def _own_axes(self) -> list[Axes]:
         return list(np.ravel(self._axes))
 
+    def _clear(self) -> None:
+        """Remove what the last ``draw`` made (faster than ``cla``, which rebuilds the axes)."""
+        own = self._own_axes()
+        # Added axes (colour bars) go first: removing a colour bar needs its image.
+        for ax in [ax for ax in self.figure.axes if ax not in own]:
+            ax.remove()
+        for ax in own:
+            for artist in content_artists(ax):
+                if artist in (ax.title, ax._left_title, ax._right_title):
+                    artist.set_text("")
+                else:
+                    artist.remove()
+            ax.containers.clear()
+            ax.set_prop_cycle(None)
+            ax.ignore_existing_data_limits = True
+
     def png(self, **values: Any) -> bytes:
         """The figure for the given values as a palette PNG (see :func:`figure_png`)."""
-        return figure_png(self.render(**values), self.max_colors)
+        with matplotlib.rc_context(self._style):
+            return figure_png(self._render(values), self.max_colors)
+
+    def live_png(self, **values: Any) -> bytes:
+        """The figure for the given values as the live widget shows it (a full-colour PNG)."""
+        buffer = io.BytesIO()
+        with matplotlib.rc_context(self._style):
+            self._render(values).savefig(buffer, format="png")
+        return buffer.getvalue()
+
+    def static_data(self) -> tuple[list[list[int]], dict[str, Any]]:
+        """The offered positions and the scenes of every combination (see :mod:`nnbook.scene`).
+
+        Returns:
+            ``(offered, data)``: per control the offered indices into its ``values``, and the
+            encoding, whose ``combos`` maps each combination (mixed radix, first control most
+            significant) to its frame.
+        """
+        offered = static_positions(self.controls, self.max_frames, self.static_values)
+
+        def draw_setting(key: tuple[int, ...]) -> None:
+            self._render({c.name: c.values[i] for c, i in zip(self.controls, key)})
+
+        with matplotlib.rc_context(self._style):
+            self._render(self.defaults())  # fixes the layout on the defaults
+            data, frame_of = encode_frames(self.figure, itertools.product(*offered), draw_setting)
+        data["combos"] = frame_of
+        return offered, data
 
     def static_html(self) -> str:
-        """The no-kernel HTML form: precomputed frames, controls and the switching script."""
-        offered, keys, mode = plan_frames(self.controls, self.max_frames)
-        images = []
-        for key in keys:
-            values = {c.name: c.values[o[k]] for c, o, k in zip(self.controls, offered, key)}
-            images.append(base64.b64encode(self.png(**values)).decode("ascii"))
+        """The no-kernel HTML form: the default picture, the controls, every combination's scene."""
+        offered, data = self.static_data()
+        default_png = base64.b64encode(self.png(**self.defaults())).decode("ascii")
+        payload = base64.b64encode(gzip.compress(json.dumps(data, separators=(",", ":")).encode(), 9, mtime=0)).decode("ascii")
         defaults = [o.index(c.default) for c, o in zip(self.controls, offered)]
-        data = {
-            "frames": {",".join(map(str, key)): n for n, key in enumerate(keys)},
-            "defaults": defaults,
+        meta = {
+            "sizes": [len(o) for o in offered],
             "labels": [[_format(c.values[i]) for i in o] for c, o in zip(self.controls, offered)],
-            "images": images,
         }
-        first = data["frames"][",".join(map(str, defaults))]
+        combo = 0
+        for size, index in zip(meta["sizes"], defaults):
+            combo = combo * size + index
         controls_html = "".join(self._control_html(c, o, d) for c, o, d in zip(self.controls, offered, defaults))
-        note = f"{len(images)} precomputed pictures" + (
-            ", one control at a time around the defaults" if mode == "one at a time" else ""
-        )
-        return (
-            f'<div class="nnbook-slider" data-frames="{len(images)}" data-mode="{mode}" data-frame="{first}">'
-            f"{_STYLE}"
-            f'<img src="data:image/png;base64,{images[first]}" alt="{html.escape(self.alt)}">'
+        alt = html.escape(self.alt)
+        result = (
+            f'<div class="nnbook-slider" data-combos="{len(data["combos"])}" data-combo="{combo}" '
+            f'data-frame="{data["combos"][combo]}">{_STYLE}'
+            f'<img src="data:image/png;base64,{default_png}" alt="{alt}">'
+            f'<canvas width="{data["width"]}" height="{data["height"]}" role="img" aria-label="{alt}" hidden></canvas>'
             f'<div class="nnbook-slider-controls">{controls_html}</div>'
-            f'<div class="nnbook-slider-note">Static version: {note}. Run the notebook for live sliders.</div>'
-            f'<script type="application/json" class="nnbook-slider-data">{json.dumps(data, separators=(",", ":"))}</script>'
-            f"<script>{_SCRIPT}</script></div>"
+            f'<p class="nnbook-slider-note">{html.escape(self._note(offered))}</p>'
+            f'<script type="application/json" class="nnbook-slider-meta">{json.dumps(meta, separators=(",", ":"))}</script>'
+            f'<script type="application/octet-stream" class="nnbook-slider-data">{payload}</script>'
+            f"<script>{_PAINTER}</script></div>"
         )
+        if len(result) > self.max_bytes:
+            raise ValueError(
+                f"the static slider weighs {len(result):,} bytes, more than max_bytes={self.max_bytes:,}: offer "
+                "fewer positions (static_values=..., max_frames=...) or draw fewer changing points"
+            )
+        return result
+
+    def _note(self, offered: list[list[int]]) -> str:
+        sizes = " × ".join(f"{len(o)} {c.name}" for c, o in zip(self.controls, offered))
+        total = math.prod(len(o) for o in offered)
+        finer = any(len(o) < len(c.values) for c, o in zip(self.controls, offered))
+        rest = "Jupyter has finer steps" if finer else "Jupyter recomputes each move live"
+        return f"Book version: all {total:,} settings ({sizes}) precomputed; {rest}."
 
     @staticmethod
     def _control_html(control: Control, offered: list[int], default: int) -> str:
         name = html.escape(control.name)
+        label = html.escape(_format(control.values[offered[default]]))
         if control.is_slider:
             return (
-                f'<label>{name} <input type="range" data-control="{name}" min="0" '
-                f'max="{len(offered) - 1}" step="1" value="{default}" aria-label="{name}">'
-                f"<output>{_format(control.values[offered[default]])}</output></label>"
+                f'<label><span>{name}</span><input type="range" data-control="{name}" min="0" '
+                f'max="{len(offered) - 1}" step="1" value="{default}" aria-valuetext="{label}">'
+                f'<output aria-hidden="true">{label}</output></label>'
             )
         options = "".join(
             f'<option value="{k}"{" selected" if k == default else ""}>{html.escape(_format(control.values[i]))}</option>'
             for k, i in enumerate(offered)
         )
-        return f'<label>{name} <select data-control="{name}" aria-label="{name}">{options}</select></label>'
+        return f'<label><span>{name}</span><select data-control="{name}">{options}</select></label>'
 
     @property
     def widget(self) -> widgets.Widget:
@@ -321,10 +388,7 @@ class SliderPlot:
         controls = {c.name: self._control_widget(c) for c in self.controls}
 
         def redraw(_change: object = None) -> None:
-            values = {name: w.value for name, w in controls.items()}
-            buffer = io.BytesIO()
-            self.render(**values).savefig(buffer, format="png")
-            image.value = buffer.getvalue()
+            image.value = self.live_png(**{name: w.value for name, w in controls.items()})
 
         for w in controls.values():
             w.observe(redraw, names="value")
@@ -361,8 +425,11 @@ def slider_plot(
         controls: name -> ``(min, max, step, default)`` for a numeric slider, or a list of
             choices for a dropdown (the first is the default). Names are ``draw``'s keywords.
         **options: ``ncols`` (1), ``figsize`` ((5.5, 3.5) inches), ``dpi`` (80),
-            ``max_frames`` (60, the static form's frame budget), ``max_colors`` (64, the
-            static frames' palette; 256 for heat maps), ``alt`` (the picture's description).
+            ``max_frames`` (2000, the most combinations the static form draws; longer
+            sliders are thinned), ``static_values`` (name -> the positions the static form
+            offers), ``max_bytes`` (1.5 MB, the static form's size limit), ``max_colors``
+            (64, the default picture's palette; 256 for heat maps), ``alt`` (the picture's
+            description for screen readers).
 
     Returns:
         A :class:`SliderPlot`; make it the last expression of the cell to display it.

@@ -16,12 +16,14 @@ from nnbook._checks import (
     check_nonempty,
     check_same_shape,
     check_shape,
+    check_size,
     format_shape,
     shape_hint,
 )
 from nnbook.activations import step
-from nnbook.base import Layer, collect_buffers, collect_parameters
+from nnbook.base import Layer
 from nnbook.init import Initializer, get_initializer
+from nnbook.random import get_rng, spawn_rng
 
 
 class Linear(Layer):
@@ -33,7 +35,8 @@ class Linear(Layer):
         init: name of a weight initialiser from `nnbook.init` ("uniform" draws
             W ~ U(−1/√m, 1/√m) as in the sources; "xavier", "he", "normal", "zeros", ...)
             or a callable ``f(m, n, rng=...)``. The bias starts at zero.
-        rng: generator for the initial weights (default: seeded with 0).
+        rng: generator for the initial weights (default: the shared stream of
+            `nnbook.random`, so two layers get different weights and a rerun the same).
 
     Parameters: ``W`` of shape ``(in_features, out_features)``, ``b`` of shape ``(out_features,)``,
     m·n + n numbers in all.
@@ -47,9 +50,9 @@ class Linear(Layer):
         rng: np.random.Generator | None = None,
     ) -> None:
         super().__init__()
-        self.in_features = in_features
-        self.out_features = out_features
-        rng = np.random.default_rng(0) if rng is None else rng
+        self.in_features = check_size(in_features, "in_features", "Linear")
+        self.out_features = check_size(out_features, "out_features", "Linear")
+        rng = get_rng(rng)
         self.params = {
             "W": np.asarray(get_initializer(init)(in_features, out_features, rng=rng), dtype=float),
             "b": np.zeros(out_features),
@@ -135,7 +138,8 @@ class Dropout(Layer):
     Args:
         p: drop probability, 0 ≤ p < 1.
         mode: "inverted" or "classic".
-        rng: generator for the masks (default: seeded with 0).
+        rng: generator for the masks (default: a child of `nnbook.random`'s shared stream,
+            so two dropout layers draw different masks and a rerun the same ones).
     """
 
     MODES = ("inverted", "classic")
@@ -150,7 +154,7 @@ class Dropout(Layer):
             raise ValueError(f"Dropout mode must be one of {self.MODES}, got {mode!r}")
         self.p = p
         self.mode = mode
-        self.rng = np.random.default_rng(0) if rng is None else rng
+        self.rng = spawn_rng(rng)
         self._scale: np.ndarray | float | None = None
         self._shape: tuple[int, ...] = ()
 
@@ -236,6 +240,12 @@ class BatchNorm(Layer):
         gamma = self.params["gamma"].reshape(shape)
         beta = self.params["beta"].reshape(shape)
         if self.training:
+            if x.size // self.num_features < 2:
+                raise ValueError(
+                    f"{self!r} in training mode got a batch of {len(x)} sample(s) {x.shape} with one value "
+                    "per feature: its variance is 0 and every output would be β. Use a batch of at least "
+                    "2 samples, or call eval() to use the running statistics"
+                )
             mean = x.mean(axis=axes)
             var = x.var(axis=axes)
             for running, batch in ((self.running_mean, mean), (self.running_var, var)):
@@ -278,59 +288,6 @@ class BatchNorm(Layer):
         return f"BatchNorm({self.num_features})"
 
 
-class Residual(Layer):
-    """Residual (skip) block: out = F(x) + x, where F applies ``layers`` in order.
-
-    Backward adds the two paths: dx = dF/dx ᵀ dout + dout. F must keep the shape of x.
-    Parameters of the inner layers appear as ``"i.name"`` (layer i of F).
-    """
-
-    def __init__(self, *layers: Layer) -> None:
-        super().__init__()
-        if not layers:
-            raise ValueError("Residual needs at least one layer for F, e.g. Residual(Linear(8, 8), ReLU())")
-        self.layers = list(layers)
-        self.params, self.grads = collect_parameters(self.layers)
-        self.buffers = collect_buffers(self.layers)
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        """out = F(x) + x. x: any shape that F preserves; out: the same shape."""
-        x = as_float_array(x, self)
-        out = x
-        for layer in self.layers:
-            layer.training = self.training
-            out = layer.forward(out)
-        if out.shape != x.shape:
-            raise ValueError(
-                f"{self!r}: F changed the shape from {x.shape} to {out.shape}; "
-                "a residual block needs F(x) and x of the same shape"
-            )
-        return out + x
-
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        """dx = (backward of F)(dout) + dout. dout and dx have the shape of x."""
-        dout = as_float_array(dout, self, "dout")
-        grad = dout
-        for layer in reversed(self.layers):
-            grad = layer.backward(grad)
-        self.grads = collect_parameters(self.layers)[1]
-        return grad + dout
-
-    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
-        """Same as the input shape (checked through F's layers)."""
-        shape = tuple(input_shape)
-        for layer in self.layers:
-            shape = layer.output_shape(shape)
-        if shape != tuple(input_shape):
-            raise ValueError(
-                f"{self!r}: F maps {tuple(input_shape)} to {shape}; F must keep the shape"
-            )
-        return shape
-
-    def __repr__(self) -> str:
-        return f"Residual({', '.join(repr(layer) for layer in self.layers)})"
-
-
 class Perceptron:
     """Rosenblatt's perceptron: ŷ = step(x · w + b), with b = −threshold.
 
@@ -366,7 +323,7 @@ class Perceptron:
 
         Args:
             x: inputs, shape ``(N, D)``.
-            y: targets in {0, 1}, shape ``(N,)``.
+            y: targets in {0, 1}, shape ``(N,)`` (±1 labels are refused with the fix).
             epochs: passes over the data.
             lr: learning rate.
 
@@ -375,6 +332,13 @@ class Perceptron:
         """
         x = check_shape(x, ("N", len(self.w)), self)
         y = check_same_shape(y, (len(x),), self, "y")
+        if not np.isin(y, (0.0, 1.0)).all():
+            found = np.unique(y)[:6].tolist()
+            hint = " (for ±1 labels pass (y + 1) / 2)" if set(found) <= {-1.0, 1.0} else ""
+            raise ValueError(
+                f"{self!r}.fit expected targets in {{0, 1}} (step outputs 0 or 1), got the values "
+                f"{found}{hint}: with other targets the rule never stops making mistakes"
+            )
         for _ in range(epochs):
             mistakes = 0
             for xi, yi in zip(x, y):
