@@ -34,12 +34,13 @@ from typing import Callable
 import numpy as np
 
 from nnbook.activations import ReLU
-from nnbook.conv import Conv2D, MaxPool2D
+from nnbook.conv import Conv2D
 from nnbook.data import load_digits
 from nnbook.layers import Linear
 from nnbook.losses import SoftmaxCrossEntropyLoss
 from nnbook.network import Sequential
 from nnbook.optim import SGD
+from nnbook.pooling import MaxPool2D
 from nnbook.train import fit
 
 try:

@@ -1,10 +1,11 @@
-"""Convolution and pooling: the worked 2-D example, a loop version to read, and fast layers.
+"""Convolution: the output size, the worked 2-D example, a loop version to read, and a fast layer.
 
-The chapter's order: the output-size formula ``(W - F + 2P) / S + 1``, the cross-correlation of
-one image with one kernel (:func:`correlate2d`), the same computation for a batch of
-multi-channel images written as plain loops (:func:`conv2d_naive`), and finally the layers
-:class:`Conv2D`, :class:`MaxPool2D` and :class:`AvgPool2D`, whose forward and backward passes
-are vectorised.
+The chapter's order: the output-size formula ``floor((W - F + 2P) / S) + 1`` and the pixels it
+leaves out (:func:`conv_output_size`, :func:`coverage_mask`), the cross-correlation of one
+image with one kernel (:func:`correlate2d`), the same computation for a batch of multi-channel
+images written as plain loops (:func:`conv2d_naive`), and finally the layer :class:`Conv2D`,
+whose forward and backward passes are vectorised. Pooling slides its windows the same way and
+lives in :mod:`nnbook.pooling`.
 
 The fast convolution turns every receptive field into one column of a matrix (*im2col*) so the
 whole layer becomes a single matrix multiply. The column matrix is laid out
@@ -17,32 +18,18 @@ the only Python loop runs over the ``kh*kw`` offsets.
 
 from __future__ import annotations
 
-import itertools
-from abc import abstractmethod
 from typing import Iterator
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from nnbook._checks import (
-    check_forward_called,
-    check_same_shape,
-    check_shape,
-    format_shape,
-    shape_hint,
-)
+from nnbook._checks import check_forward_called, check_same_shape, check_shape, format_shape, shape_hint
 from nnbook.base import Layer
 from nnbook.init import Initializer, get_initializer
+from nnbook.random import get_rng
 
 __all__ = [
-    "conv_output_size",
-    "correlate2d",
-    "conv2d_naive",
-    "im2col",
-    "col2im",
-    "Conv2D",
-    "MaxPool2D",
-    "AvgPool2D",
+    "conv_output_size", "coverage_mask", "correlate2d", "conv2d_naive", "im2col", "col2im", "Conv2D",
 ]
 
 
@@ -53,10 +40,23 @@ def _integer(value: object, name: str, smallest: int = 1) -> int:
     return int(value)
 
 
+def _pair(value: int | tuple[int, int], name: str) -> tuple[int, int]:
+    """Turn ``3`` into ``(3, 3)``; check that both entries are positive integers."""
+    if isinstance(value, (int, np.integer)):
+        value = (value, value)
+    if not isinstance(value, tuple) or len(value) != 2:
+        raise ValueError(f"{name} must be a positive integer or a pair of them, got {value!r}")
+    return _integer(value[0], name), _integer(value[1], name)
+
+
 def conv_output_size(input_size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> int:
     """Length of a convolution or pooling output along one axis.
 
-    Formula: ``W2 = (W1 - F + 2P) / S + 1``.
+    Formula: ``W2 = floor((W1 - F + 2P) / S) + 1``: the number of window positions
+    ``0, S, 2S, ...`` at which a whole window of size ``F`` still fits into the padded input.
+    When ``S`` does not divide ``W1 - F + 2P``, the last ``(W1 - F + 2P) mod S`` rows or columns
+    of the padded input are read by no window and are dropped, as in PyTorch and Keras
+    (:func:`coverage_mask` shows which input pixels that leaves out).
 
     Args:
         input_size: ``W1``, the input width (or height).
@@ -68,30 +68,50 @@ def conv_output_size(input_size: int, kernel_size: int, stride: int = 1, padding
         ``W2``, the output width (or height).
 
     Raises:
-        ValueError: if the kernel is larger than the padded input, or if ``W1 - F + 2P`` is not
-            divisible by ``S`` (the windows would not tile the input exactly).
+        ValueError: if an argument is not an integer in range, or if the kernel is larger than
+            the padded input (not even one window fits).
     """
     _integer(input_size, "input_size")
     _integer(kernel_size, "kernel_size")
     _integer(stride, "stride")
     _integer(padding, "padding", smallest=0)
     span = input_size - kernel_size + 2 * padding
-    formula = (
-        f"(W - F + 2P) / S + 1 = ({input_size} - {kernel_size} + 2*{padding}) / {stride} + 1"
-    )
     if span < 0:
         raise ValueError(
             f"kernel of size {kernel_size} is larger than the padded input "
-            f"{input_size} + 2*{padding} = {input_size + 2 * padding}: {formula} = "
-            f"{span} / {stride} + 1 < 1; use a smaller kernel or more padding"
-        )
-    if span % stride:
-        raise ValueError(
-            f"the windows do not fit the input: {formula} = {span} / {stride} + 1 is not an "
-            f"integer, because W - F + 2P = {span} is not divisible by the stride {stride}; "
-            f"change the padding or the stride"
+            f"{input_size} + 2*{padding} = {input_size + 2 * padding}: not one window fits, "
+            f"floor((W - F + 2P) / S) + 1 = floor(({input_size} - {kernel_size} + 2*{padding}) "
+            f"/ {stride}) + 1 < 1; use a smaller kernel or more padding"
         )
     return span // stride + 1
+
+
+def coverage_mask(
+    height: int, width: int, kernel_size: int | tuple[int, int], stride: int = 1, padding: int = 0
+) -> np.ndarray:
+    """Which pixels of an ``height x width`` input at least one window reads.
+
+    Formula: pixel ``(r, c)`` is covered when ``i*S <= r + P < i*S + kh`` for some output row
+    ``0 <= i < Ho`` and ``j*S <= c + P < j*S + kw`` for some output column ``j``. Computed by
+    folding a column matrix of ones back onto the image with :func:`col2im`, which counts the
+    windows that read each pixel. Uncovered pixels are the ones the floor in
+    :func:`conv_output_size` drops (the last rows and columns no whole window reaches) and,
+    when the stride exceeds the kernel, the gaps between windows. They never influence the
+    output, so their gradient is zero.
+
+    Args:
+        height, width: the input size ``H x W`` (before padding).
+        kernel_size: ``k`` for a ``k x k`` window, or a pair ``(kh, kw)``.
+        stride: step ``S`` between windows.
+        padding: rings of zeros ``P`` around the input.
+
+    Returns:
+        Boolean array of shape ``(H, W)``; ``~coverage_mask(...)`` marks the dropped pixels.
+    """
+    kh, kw = _pair(kernel_size, "kernel_size")
+    Ho, Wo = conv_output_size(height, kh, stride, padding), conv_output_size(width, kw, stride, padding)
+    reads = col2im(np.ones((kh * kw, Ho * Wo)), (1, 1, height, width), kh, kw, stride, padding)
+    return reads[0, 0] > 0
 
 
 def correlate2d(
@@ -109,7 +129,8 @@ def correlate2d(
         padding: rings of zeros ``P`` added around the image.
 
     Returns:
-        The feature map, shape ``(Ho, Wo)`` with ``Ho = (H - kh + 2P) / S + 1`` (same for ``Wo``).
+        The feature map, shape ``(Ho, Wo)`` with ``Ho = floor((H - kh + 2P) / S) + 1`` (same
+        for ``Wo``).
     """
     image = np.asarray(image, dtype=float)
     kernel = np.asarray(kernel, dtype=float)
@@ -133,7 +154,8 @@ def conv2d_naive(
 
     Formula: ``out[n, f, i, j] = sum_{c, m, k} W[f, c, m, k] * x_pad[n, c, i*S + m, j*S + k] + b[f]``.
     Every output number is one window of the padded input multiplied element-wise by one
-    filter and summed. :class:`Conv2D` computes exactly the same numbers, much faster.
+    filter and summed; input pixels that no window reaches (see :func:`coverage_mask`) are
+    never read. :class:`Conv2D` computes exactly the same numbers, much faster.
 
     Args:
         x: input images, shape ``(N, C, H, W)``.
@@ -156,12 +178,9 @@ def conv2d_naive(
     Wo = conv_output_size(Wd, kw, stride, padding)
     x_pad = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     out = np.zeros((N, F, Ho, Wo), dtype=np.result_type(x, W, b))
-    for n in range(N):
-        for f in range(F):
-            for i in range(Ho):
-                for j in range(Wo):
-                    window = x_pad[n, :, i * stride : i * stride + kh, j * stride : j * stride + kw]
-                    out[n, f, i, j] = np.sum(window * W[f]) + b[f]
+    for n, f, i, j in np.ndindex(out.shape):
+        window = x_pad[n, :, i * stride : i * stride + kh, j * stride : j * stride + kw]
+        out[n, f, i, j] = np.sum(window * W[f]) + b[f]
     return out
 
 
@@ -173,12 +192,7 @@ def _offset_slices(kh: int, kw: int, Ho: int, Wo: int, stride: int) -> Iterator[
 
 
 def im2col(
-    x: np.ndarray,
-    kh: int,
-    kw: int,
-    stride: int = 1,
-    padding: int = 0,
-    out: np.ndarray | None = None,
+    x: np.ndarray, kh: int, kw: int, stride: int = 1, padding: int = 0, out: np.ndarray | None = None
 ) -> np.ndarray:
     """Unfold every receptive field of a batch of images into one column of a matrix.
 
@@ -214,12 +228,7 @@ def im2col(
 
 
 def col2im(
-    col: np.ndarray,
-    x_shape: tuple[int, int, int, int],
-    kh: int,
-    kw: int,
-    stride: int = 1,
-    padding: int = 0,
+    col: np.ndarray, x_shape: tuple[int, int, int, int], kh: int, kw: int, stride: int = 1, padding: int = 0
 ) -> np.ndarray:
     """Fold a column matrix back onto the images, adding where receptive fields overlap.
 
@@ -247,15 +256,6 @@ def col2im(
     if padding:
         return dx_pad[:, :, padding : padding + H, padding : padding + Wd]
     return dx_pad
-
-
-def _pair(value: int | tuple[int, int], name: str) -> tuple[int, int]:
-    """Turn ``3`` into ``(3, 3)``; check that both entries are positive integers."""
-    if isinstance(value, (int, np.integer)):
-        value = (value, value)
-    if not isinstance(value, tuple) or len(value) != 2:
-        raise ValueError(f"{name} must be a positive integer or a pair of them, got {value!r}")
-    return _integer(value[0], name), _integer(value[1], name)
 
 
 class _Windowed(Layer):
@@ -298,10 +298,12 @@ class Conv2D(_Windowed):
         init: name of an initializer in :mod:`nnbook.init` ("he", "xavier", "uniform", ...) or
             a callable; it sees the shape ``(F, C, kh, kw)``, so ``fan_in = C*kh*kw`` and
             ``fan_out = F*kh*kw``. Biases start at zero.
-        rng: random generator for the initial weights (default ``np.random.default_rng(0)``).
+        rng: random generator for the initial weights (default: the library's shared stream,
+            see :mod:`nnbook.random`).
 
     Shapes:
-        input ``(N, C, H, W)`` -> output ``(N, F, Ho, Wo)``, ``Ho = (H - kh + 2P) / S + 1``;
+        input ``(N, C, H, W)`` -> output ``(N, F, Ho, Wo)``, ``Ho = floor((H - kh + 2P) / S) + 1``
+        (rows and columns no window reaches are dropped and get zero gradient);
         ``params["W"]`` is ``(F, C, kh, kw)`` and ``params["b"]`` is ``(F,)``.
     """
 
@@ -321,10 +323,9 @@ class Conv2D(_Windowed):
         self.kernel = _pair(kernel_size, "kernel_size")
         self.stride = _integer(stride, "stride")
         self.padding = _integer(padding, "padding", smallest=0)
-        rng = np.random.default_rng(0) if rng is None else rng
         kh, kw = self.kernel
         shape = (self.out_channels, self.in_channels, kh, kw)
-        W = get_initializer(init)(shape, rng=rng)
+        W = get_initializer(init)(shape, rng=get_rng(rng))
         self.params = {"W": np.asarray(W, dtype=np.float64), "b": np.zeros(self.out_channels)}
         self.grads = {name: np.zeros_like(p) for name, p in self.params.items()}
         self._cache: tuple[tuple[int, ...], np.ndarray] | None = None
@@ -384,134 +385,3 @@ class Conv2D(_Windowed):
 
     def __repr__(self) -> str:
         return f"Conv2D({self.in_channels} -> {self.out_channels}, {self._geometry()})"
-
-
-class _Pool2D(_Windowed):
-    """Geometry and checks shared by the pooling layers (no parameters, channels unchanged)."""
-
-    padding = 0
-
-    def __init__(self, kernel_size: int | tuple[int, int], stride: int | None = None) -> None:
-        super().__init__()
-        self.kernel = _pair(kernel_size, "kernel_size")
-        if stride is None and self.kernel[0] != self.kernel[1]:
-            raise ValueError(
-                f"stride defaults to the kernel size, which is ambiguous for a {self.kernel} "
-                f"kernel: pass stride explicitly"
-            )
-        self.stride = self.kernel[0] if stride is None else _integer(stride, "stride")
-        self._cache: tuple[np.ndarray, np.ndarray] | None = None
-
-    def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
-        """``(C, H, W) -> (C, Ho, Wo)`` with ``Ho = (H - kh) / S + 1``."""
-        if len(input_shape) != 3:
-            raise ValueError(
-                f"{self!r} expected input of shape (N, C, H, W), got "
-                f"{format_shape(('N', *input_shape))}: {shape_hint((1, *input_shape), ('N', 'C', 'H', 'W'))}"
-            )
-        return (input_shape[0], *self._output_hw(input_shape[1], input_shape[2]))
-
-    def _check_input(self, x: np.ndarray) -> np.ndarray:
-        x = check_shape(x, ("N", "C", "H", "W"), self)
-        self._output_hw(x.shape[2], x.shape[3])
-        return x
-
-    def _windows(self, x: np.ndarray) -> Iterator[np.ndarray]:
-        """Yield, for each kernel offset, the ``(N, C, Ho, Wo)`` strided view of ``x`` it touches."""
-        Ho, Wo = self._output_hw(x.shape[2], x.shape[3])
-        for _, _, rows, cols in _offset_slices(*self.kernel, Ho, Wo, self.stride):
-            yield x[:, :, rows, cols]
-
-    @abstractmethod
-    def _offset_grads(self, x: np.ndarray, out: np.ndarray, dout: np.ndarray) -> Iterator[np.ndarray]:
-        """For each kernel offset in `_windows` order, the gradient ``(N, C, Ho, Wo)`` it receives."""
-
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        """Given ``dL/dout`` ``(N, C, Ho, Wo)``, return ``dL/dx`` ``(N, C, H, W)``.
-
-        Each kernel offset's gradient (see the subclass) is written to the strided slice of
-        ``dx`` it came from; where windows overlap (stride < kernel) the slices add up.
-        """
-        check_forward_called(self._cache, self)
-        x, out = self._cache
-        dout = check_same_shape(dout, out.shape, self)
-        tiles = self.kernel == (self.stride, self.stride)
-        dx = np.empty_like(x) if tiles else np.zeros_like(x)
-        for dx_window, grad in zip(self._windows(dx), self._offset_grads(x, out, dout)):
-            if tiles:
-                dx_window[...] = grad
-            else:
-                dx_window += grad
-        return dx
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self._geometry()})"
-
-
-class MaxPool2D(_Pool2D):
-    """Max pooling: each output is the largest value in its ``kh x kw`` window, per channel.
-
-    Formula: ``out[n, c, i, j] = max_{m, k} x[n, c, i*S + m, j*S + k]``. Forward takes the
-    element-wise maximum of the ``kh*kw`` strided slices of ``x``. Backward sends each output's
-    gradient to the input that was the maximum; when several inputs of one window tie for the
-    maximum, the whole gradient goes to the first of them in row-major order (top row first,
-    then left to right), so the gradient still sums to ``dout``.
-
-    Args:
-        kernel_size: ``k`` for a ``k x k`` window, or a pair ``(kh, kw)``.
-        stride: step ``S`` between windows; defaults to the kernel size (windows do not overlap).
-
-    Shapes:
-        input ``(N, C, H, W)`` -> output ``(N, C, Ho, Wo)``, ``Ho = (H - kh) / S + 1``.
-    """
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        """Max-pool ``x`` of shape ``(N, C, H, W)``; returns ``(N, C, Ho, Wo)``."""
-        x = self._check_input(x)
-        windows = self._windows(x)
-        out = next(windows).copy()
-        for window in windows:
-            np.maximum(out, window, out=out)
-        self._cache = (x, out)
-        return out
-
-    def _offset_grads(self, x: np.ndarray, out: np.ndarray, dout: np.ndarray) -> Iterator[np.ndarray]:
-        """Per kernel offset: ``dout`` where that offset held the window's first maximum, else 0."""
-        taken = np.zeros(out.shape, dtype=bool)
-        hit = np.empty(out.shape, dtype=bool)
-        for window in self._windows(x):
-            np.equal(window, out, out=hit)
-            np.greater(hit, taken, out=hit)
-            taken |= hit
-            yield dout * hit
-
-
-class AvgPool2D(_Pool2D):
-    """Average (mean) pooling: each output is the mean of its ``kh x kw`` window, per channel.
-
-    Formula: ``out[n, c, i, j] = mean_{m, k} x[n, c, i*S + m, j*S + k]``; backward gives every
-    input of a window ``dout / (kh*kw)``.
-
-    Args:
-        kernel_size: ``k`` for a ``k x k`` window, or a pair ``(kh, kw)``.
-        stride: step ``S`` between windows; defaults to the kernel size.
-
-    Shapes:
-        input ``(N, C, H, W)`` -> output ``(N, C, Ho, Wo)``, ``Ho = (H - kh) / S + 1``.
-    """
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        """Average-pool ``x`` of shape ``(N, C, H, W)``; returns ``(N, C, Ho, Wo)``."""
-        x = self._check_input(x)
-        windows = self._windows(x)
-        out = next(windows).copy()
-        for window in windows:
-            out += window
-        out /= self.kernel[0] * self.kernel[1]
-        self._cache = (x, out)
-        return out
-
-    def _offset_grads(self, x: np.ndarray, out: np.ndarray, dout: np.ndarray) -> Iterator[np.ndarray]:
-        """Every kernel offset gets the same share, ``dout / (kh*kw)``."""
-        size = self.kernel[0] * self.kernel[1]
-        return itertools.repeat(dout / size, size)
