@@ -1,11 +1,11 @@
-"""Optimizers, weight decay and learning-rate schedules."""
+"""Optimizers and weight decay (the schedules are tested in test_schedules.py)."""
 
 import numpy as np
 import pytest
 
 from nnbook.base import Parameter
 from nnbook.layers import Linear
-from nnbook.optim import SGD, AdaGrad, Adam, CosineDecay, ExponentialDecay, Momentum, RMSProp, StepDecay
+from nnbook.optim import SGD, AdaGrad, Adam, Momentum, RMSProp
 
 
 def weight_and_bias():
@@ -141,21 +141,4 @@ def test_bad_arguments():
         SGD([w], lr=0.1).step()
     with pytest.raises(ValueError, match="weight_decay >= 0"):
         Adam(weight_and_bias(), 0.1, weight_decay=-1e-3)
-    with pytest.raises(ValueError, match="every >= 1"):
-        StepDecay(0.1, every=0)
-    with pytest.raises(ValueError, match="total >= 1"):
-        CosineDecay(0.1, total=0)
 
-
-def test_schedules():
-    step = StepDecay(0.1, drop=0.5, every=10)
-    assert [step(e) for e in (0, 9, 10, 25)] == pytest.approx([0.1, 0.1, 0.05, 0.025])
-    exp = ExponentialDecay(0.1, rate=0.9)
-    assert exp(0) == 0.1 and exp(2) == pytest.approx(0.081)
-    cos = CosineDecay(0.1, total=10, lr_min=0.01)
-    assert cos(0) == pytest.approx(0.1) and cos(5) == pytest.approx(0.055)
-    assert cos(10) == pytest.approx(0.01) and cos(20) == pytest.approx(0.01)
-    assert cos(2) == pytest.approx(0.01 + 0.5 * 0.09 * (1 + np.cos(np.pi * 0.2)))
-    assert [CosineDecay(1.0, total=4)(e) for e in range(5)] == pytest.approx(
-        [1.0, (2 + np.sqrt(2)) / 4, 0.5, (2 - np.sqrt(2)) / 4, 0.0]
-    )

@@ -10,7 +10,8 @@ from nnbook.activations import ReLU, Sigmoid, Softmax
 from nnbook.layers import Dropout, Linear
 from nnbook.losses import BCELoss, MSELoss, SoftmaxCrossEntropyLoss
 from nnbook.network import Sequential
-from nnbook.optim import SGD, Adam, StepDecay
+from nnbook.optim import SGD, Adam
+from nnbook.schedules import StepDecay
 from nnbook.train import History, accuracy, evaluate, fit
 
 

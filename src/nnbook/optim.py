@@ -1,4 +1,4 @@
-"""Optimizers: turn gradients into parameter updates, and learning-rate schedules.
+"""Optimizers: turn gradients into parameter updates.
 
 An optimizer is bound to the parameters it updates, as in PyTorch::
 
@@ -13,6 +13,8 @@ by every backward pass, so there is nothing to zero between steps.
 
 Weight decay λ (L2 regularisation, loss + ½ λ ‖W‖²) adds λ W to the gradient of every
 weight matrix — parameters named ``W``, not biases or batch-norm's γ and β.
+
+Learning-rate schedules (the rate as a function of the epoch) live in `nnbook.schedules`.
 """
 
 from __future__ import annotations
@@ -284,51 +286,3 @@ class Adam(Optimizer):
         m_hat = m / (1.0 - self.beta1**self.t)
         v_hat = v / (1.0 - self.beta2**self.t)
         param -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
-
-
-class StepDecay:
-    """Step schedule: lr(epoch) = lr0 · drop^⌊epoch / every⌋ (epochs count from 0)."""
-
-    def __init__(self, lr0: float, drop: float = 0.5, every: int = 10) -> None:
-        if every < 1:
-            raise ValueError(f"StepDecay expected every >= 1 (epochs between drops), got {every}")
-        self.lr0 = lr0
-        self.drop = drop
-        self.every = every
-
-    def __call__(self, epoch: int) -> float:
-        """The learning rate for ``epoch``."""
-        return self.lr0 * self.drop ** (epoch // self.every)
-
-
-class ExponentialDecay:
-    """Exponential schedule: lr(epoch) = lr0 · rate^epoch, e.g. rate = 0.95."""
-
-    def __init__(self, lr0: float, rate: float = 0.95) -> None:
-        self.lr0 = lr0
-        self.rate = rate
-
-    def __call__(self, epoch: int) -> float:
-        """The learning rate for ``epoch``."""
-        return self.lr0 * self.rate**epoch
-
-
-class CosineDecay:
-    """Cosine schedule from lr0 down to lr_min over ``total`` epochs, then flat:
-
-    lr(epoch) = lr_min + ½ (lr0 − lr_min)(1 + cos(π · min(epoch, total) / total)).
-    """
-
-    def __init__(self, lr0: float, total: int, lr_min: float = 0.0) -> None:
-        if total < 1:
-            raise ValueError(
-                f"CosineDecay expected total >= 1 (epochs of the decay), got {total}: pass e.g. the number of epochs"
-            )
-        self.lr0 = lr0
-        self.total = total
-        self.lr_min = lr_min
-
-    def __call__(self, epoch: int) -> float:
-        """The learning rate for ``epoch``."""
-        progress = min(epoch, self.total) / self.total
-        return self.lr_min + 0.5 * (self.lr0 - self.lr_min) * (1.0 + math.cos(math.pi * progress))
