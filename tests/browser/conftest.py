@@ -1,7 +1,8 @@
 """Fixtures for the browser suite: the built book served over loopback, and headless Chromium.
 
 Run after `make book`: `make browser-test`. Uses Debian's chromium (Playwright's own browser
-download is not needed); set CHROMIUM to use another binary.
+download is not needed); set CHROMIUM to use another binary, and NNBOOK_SITE to test a book
+built elsewhere (the folder holding index.html, e.g. `<path-output>/_build/html`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-SITE = Path(__file__).resolve().parents[2] / "_build" / "html"
+SITE = Path(os.environ.get("NNBOOK_SITE") or Path(__file__).resolve().parents[2] / "_build" / "html").resolve()
 SCREENSHOTS = SITE.parent / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -46,7 +47,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def site_url() -> Iterator[str]:
     """The book served by a loopback http.server, as a reader's web server would."""
     if not (SITE / "index.html").is_file():
-        pytest.fail("no built book in _build/html: run `make book` first")
+        pytest.fail(f"no built book in {SITE}: run `make book` first (or set NNBOOK_SITE)")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(SITE)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
