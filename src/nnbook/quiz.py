@@ -53,9 +53,8 @@ _STYLE = (
     "border:1px solid var(--pst-color-border,#8c959f);border-radius:4px;padding:0.2em 0.7em;"
     "margin:0.15em 0.4em 0.15em 0;cursor:pointer}.nnbook-quiz input{cursor:text;width:9em}"
     ".nnbook-quiz-feedback{margin:0.5em 0 0 0;min-height:1.3em}"
-    ".nnbook-quiz-feedback.right{color:var(--pst-color-success,#1a7f37)}"
-    ".nnbook-quiz-feedback.wrong{color:var(--pst-color-danger,#cf222e)}</style>"
-)
+    ".nnbook-quiz-feedback.right{color:#116329}.nnbook-quiz-feedback.wrong{color:#a40e26}</style>"
+)  # fixed feedback colours: a notebook's HTML output sits on a light panel in the dark theme too
 
 _SCRIPT = """(function () {
   var root = document.currentScript.parentElement;
@@ -217,11 +216,17 @@ def _is_numeric(value: Any) -> bool:
 
 
 def _has_text(value: Any) -> bool:
+    """Whether the value is or holds text (NumPy would read ``"0.5"`` as a number without a word)."""
     if isinstance(value, (str, bytes)):
         return True
-    if isinstance(value, np.ndarray):
-        return value.dtype.kind in "US" or value.dtype.kind == "O" and any(_has_text(v) for v in value.flat)
-    return isinstance(value, (list, tuple)) and any(_has_text(v) for v in value)
+    try:
+        kind = np.asarray(value).dtype.kind
+    except (TypeError, ValueError):  # ragged: look at the items
+        kind = "O"
+    if kind != "O":
+        return kind in "US"
+    items = value.flat if isinstance(value, np.ndarray) else value if isinstance(value, (list, tuple)) else ()
+    return any(_has_text(v) for v in items)
 
 
 def _not_an_array(value: Any, reference: np.ndarray) -> tuple[str, str]:
@@ -243,18 +248,20 @@ def _not_an_array(value: Any, reference: np.ndarray) -> tuple[str, str]:
         items = [_describe(v) for v in value[:4]] + ["…"] * (len(value) > 4)
         listed = ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
         problem = f"your result is {_describe(value)}\n  ({listed}),\n  which do not form one array."
-        return problem, _item_with_shape(value, reference) or "Its items must all have the same shape to make one array."
+        i = _item_with_shape(value, reference)
+        if i is None:
+            return problem, "Its items must all have the same shape to make one array."
+        return problem, f"Item {i} alone has that shape: pass only that item (your_result[{i}])."
     return f"your result is {_describe(value)}, not numbers.", "Pass a number, a list of numbers or a NumPy array."
 
 
-def _item_with_shape(value: Any, reference: np.ndarray) -> str:
-    """For a list or tuple, advice to pass the first item that has the reference's shape ("" if none)."""
-    if not isinstance(value, (list, tuple)):
-        return ""
-    for i, item in enumerate(value):
-        if not _has_text(item) and _is_numeric(item) and np.shape(item) == reference.shape:
-            return f"Item {i} alone has that shape: pass only that item (your_result[{i}])."
-    return ""
+def _item_with_shape(value: Any, reference: np.ndarray) -> int | None:
+    """For a list or tuple, the index of the first item that has the reference's shape."""
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            if not _has_text(item) and _is_numeric(item) and np.shape(item) == reference.shape:
+                return i
+    return None
 
 
 def _report(name: str, problem: str, fix: str, hint: str, expected: str = "") -> bool:
@@ -300,7 +307,8 @@ def check(name: str, learner_value: Any, reference_value: Any, *, rtol: float = 
     if learner.shape != reference.shape:
         problem = f"your result has shape {learner.shape} but the reference has shape {reference.shape}"
         transposed = ": transposed?" if learner.T.shape == reference.shape else "."
-        fix = _item_with_shape(learner_value, reference).replace("that shape", "the reference's shape")
+        i = _item_with_shape(learner_value, reference)
+        fix = "" if i is None else f"Item {i} alone has the reference's shape: pass only that item (your_result[{i}])."
         return _report(name, problem + transposed, fix, hint)
     if not np.all(np.isfinite(learner)):
         if isinstance(learner_value, (list, tuple)):
