@@ -14,10 +14,14 @@ import io
 from collections.abc import Sequence
 
 import matplotlib
+import numpy as np
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from PIL import Image
+
+from nnbook.surfaces import Surface
 
 INK = "#1f2328"
 PALETTE = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000"]
@@ -131,3 +135,73 @@ def draw_network(
     ax.set_xlim(-0.6, len(layer_sizes) - 0.4)
     ax.set_ylim(-2.3, tallest - 0.4)
     ax.set_axis_off()
+
+
+def draw_surface(
+    ax: Axes,
+    surface: Surface,
+    levels: int = 14,
+    log: bool | None = None,
+    backdrop: bool = False,
+) -> None:
+    """Draw the contour map of a 2-D test surface, its minima (★) and saddle points (✕).
+
+    Args:
+        ax: the axes; its limits become the surface's window, with equal scales on x and y.
+        surface: a `nnbook.surfaces.Surface`, e.g. ``ELONGATED_BOWL``.
+        levels: the number of contour lines.
+        log: space the levels geometrically above the minimum (for surfaces whose values span
+            decades, like Rosenbrock); None decides from the values.
+        backdrop: draw the map on an axes behind ``ax`` instead of on ``ax`` itself, so that a
+            slider's static form paints it once, as a background layer, and not in every frame.
+    """
+    X, Y, Z = surface.grid(161)
+    low, span = Z.min(), Z.max() - Z.min()
+    if log is None:  # values spanning decades: most of the window lies far below the top
+        log = span > 200 * (np.percentile(Z, 5) - low)
+    heights = low + (np.geomspace(span * 1e-4, span, levels + 1)[:-1] if log else np.linspace(0, span, levels + 2)[1:-1])
+    target = ax
+    if backdrop:
+        target = ax.inset_axes([0, 0, 1, 1], zorder=0.5)
+        target.set_axis_off()
+    target.contourf(X, Y, Z, levels=[low, *heights, Z.max()], cmap="Blues_r", alpha=0.35)
+    target.contour(X, Y, Z, levels=heights, colors="#8c959f", linewidths=0.7)
+    for points, marker, size in ((surface.minima, "*", 150), (surface.saddles, "X", 70)):
+        if points:
+            target.scatter(*np.transpose(points), marker=marker, s=size, color="white", edgecolors=INK,
+                           linewidths=0.8, zorder=4)
+    for axes in {ax, target}:
+        axes.set(xlim=surface.xlim, ylim=surface.ylim, aspect="equal")
+    ax.set(xlabel="x", ylabel="y")
+    ax.grid(False)
+
+
+def draw_path(
+    ax: Axes,
+    path: np.ndarray,
+    color: str | None = None,
+    label: str | None = None,
+    start: bool = True,
+    markersize: float = 3.0,
+) -> Line2D:
+    """Draw an optimizer's path (from `nnbook.surfaces.descend`) as a line with a dot per step.
+
+    Args:
+        ax: the axes (usually after :func:`draw_surface`).
+        path: shape ``(steps + 1, 2)``; rows of NaN (a diverged run) end the line.
+        color: the line's colour (default: the next colour of the cycle).
+        label: its legend entry.
+        start: mark the starting point with a ring.
+        markersize: the dots' size in points (0 for a plain line).
+
+    Returns:
+        The line; ``line.set_data(*path[:n].T)`` shows the first ``n − 1`` steps (for sliders).
+    """
+    path = np.asarray(path, dtype=float)
+    if path.ndim != 2 or path.shape[1] != 2:
+        raise ValueError(f"draw_path needs a path of shape (steps + 1, 2), got {path.shape}: draw one run at a time")
+    (line,) = ax.plot(*path.T, "-o", color=color, label=label, markersize=markersize, linewidth=1.6, zorder=3)
+    if start:
+        ax.plot(*path[0], "o", markersize=9, markerfacecolor="none", markeredgecolor=line.get_color(),
+                markeredgewidth=1.8, zorder=3)
+    return line
