@@ -46,6 +46,7 @@ from matplotlib.patches import Patch
 from matplotlib.path import Path
 from matplotlib.spines import Spine
 from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Affine2D
 from PIL import Image
 
 QUARTER = 4  # coordinates are stored in quarter pixels
@@ -223,10 +224,7 @@ class SceneEncoder:
             points = line.get_transform().transform(line.get_xydata())
             points = points[np.isfinite(points).all(axis=1)]
             for polygon in outline:
-                style = ["marker", _hex(fill), _hex(edge), round(line.get_markeredgewidth() * self.pixels_per_point, 3),
-                         np.rint(polygon * [QUARTER, -QUARTER]).astype(int).ravel().tolist()]
-                flipped = np.column_stack([points[:, 0], self.height - points[:, 1]])
-                items.append(self._intern("items", [1, self._intern("styles", style), clip, _delta(flipped)]))
+                items.append(self._markers(polygon, fill, edge, line.get_markeredgewidth(), points, clip))
         return items
 
     def _patch(self, patch: Patch) -> list[int]:
@@ -240,8 +238,10 @@ class SceneEncoder:
         return [] if item is None else [item]
 
     def _collection(self, collection: Collection) -> list[int]:
-        if collection.get_hatch() or (isinstance(collection, PathCollection) and len(collection.get_offsets())):
+        if collection.get_hatch():
             return self._raster(collection)
+        if isinstance(collection, PathCollection) and len(collection.get_offsets()):
+            return self._scatter(collection)
         transform = collection.get_transform()
         fills, strokes = collection.get_facecolor(), collection.get_edgecolor()
         widths, caps = collection.get_linewidth(), collection.get_capstyle() or "butt"
@@ -261,24 +261,54 @@ class SceneEncoder:
                 items.append(item)
         return items
 
+    def _markers(self, outline: np.ndarray, fill: Any, edge: Any, width_points: float, points: np.ndarray, clip: int) -> int:
+        """One item: the closed ``outline`` (pixels, y up, around 0) at every display point.
+
+        Agg snaps marker positions to whole pixels; so do we.
+        """
+        points = np.round(points)
+        style = ["marker", _hex(fill), _hex(edge), round(float(width_points) * self.pixels_per_point, 3),
+                 np.rint(outline * [QUARTER, -QUARTER]).astype(int).ravel().tolist()]
+        flipped = np.column_stack([points[:, 0], self.height - points[:, 1]])
+        return self._intern("items", [1, self._intern("styles", style), clip, _delta(flipped)])
+
+    def _scatter(self, collection: PathCollection) -> list[int]:
+        """Scatter points grouped by shape, size and colours, one marker item per group."""
+        points = collection.get_offset_transform().transform(collection.get_offsets())
+        paths, sizes = collection.get_paths(), collection.get_sizes()
+        fills, edges, widths = collection.get_facecolor(), collection.get_edgecolor(), collection.get_linewidth()
+        groups: dict[tuple, list[int]] = {}
+        for i in range(len(points)):
+            key = (i % len(paths), float(sizes[i % len(sizes)]) if len(sizes) else 36.0,
+                   tuple(fills[i % len(fills)]) if len(fills) else None, tuple(edges[i % len(edges)]) if len(edges) else None,
+                   float(widths[i % len(widths)]) if len(widths) else 0.0)
+            groups.setdefault(key, []).append(i)
+        clip, items = self._clip(collection), []
+        for (path_index, size, fill, edge, width), members in groups.items():
+            scale = np.sqrt(size) * self.pixels_per_point
+            for outline in paths[path_index].to_polygons(transform=Affine2D().scale(scale), closed_only=False):
+                inside = points[members]
+                items.append(self._markers(outline, fill, edge, width, inside[np.isfinite(inside).all(axis=1)], clip))
+        return items
+
     def _text(self, text: Text) -> list[int]:
         string = text.get_text()
         if not string or text._preprocess_math(string)[1] or text.get_usetex():
             return self._raster(text) if string else []
-        items = []
+        arrow = isinstance(text, Annotation) and text.arrow_patch is not None
         if isinstance(text, Annotation):
             text.update_positions(self.renderer)
-            if text.arrow_patch is not None:
-                items += self._patch(text.arrow_patch)
-        if text.get_bbox_patch() is not None:
-            text.update_bbox_position_size(self.renderer)
-            items += self._patch(text.get_bbox_patch())
         x0, y0 = text.get_transform().transform(text.get_unitless_position())
-        font = text.get_fontproperties()
+        font, box = text.get_fontproperties(), text.get_bbox_patch()
         key = (string, round(x0, 2), round(y0, 2), hash(font), text.get_rotation(), text.get_horizontalalignment(),
-               text.get_verticalalignment(), text.get_color(), text.get_alpha(), text._linespacing, text.get_clip_on(), tuple(items))
-        if key in self._texts:  # the same label as in an earlier frame: skip the text layout
+               text.get_verticalalignment(), text.get_color(), text.get_alpha(), text._linespacing, text.get_clip_on(),
+               None if box is None else (repr(box.get_boxstyle()), tuple(box.get_facecolor()), tuple(box.get_edgecolor()), box.get_linewidth()))
+        if not arrow and key in self._texts:  # the same label as in an earlier frame: skip the layout
             return self._texts[key]
+        items = self._patch(text.arrow_patch) if arrow else []
+        if box is not None:
+            text.update_bbox_position_size(self.renderer)
+            items += self._patch(box)
         _, info, _ = text._get_layout(self.renderer)
         color = mcolors.to_rgba(text.get_color(), text.get_alpha())
         style = self._intern("styles", ["font", round(self.renderer.points_to_pixels(font.get_size_in_points()), 3),

@@ -116,6 +116,7 @@
       paint(frame, canvas);
       canvas.hidden = false; img.hidden = true;
       root.setAttribute("data-frame", frame);
+      root.setAttribute("data-painted", c);
     });
   }
 
