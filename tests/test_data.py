@@ -1,4 +1,4 @@
-"""Data preparation: scaling, whitening, labels, splits, batches, augmentation, loaders."""
+"""Data: splits, mini-batches, the bundled digits, IDX files and MNIST loading."""
 
 import gzip
 import struct
@@ -6,107 +6,8 @@ import struct
 import numpy as np
 import pytest
 
-from nnbook.data import (
-    MinMaxScaler,
-    PCAWhitener,
-    Standardizer,
-    ZCAWhitener,
-    add_noise,
-    from_one_hot,
-    iterate_minibatches,
-    load_digits,
-    load_mnist,
-    one_hot,
-    read_idx,
-    rotate_images,
-    shift_images,
-    train_val_test_split,
-)
-
-
-def correlated(rng, n=2000):
-    return rng.normal(size=(n, 3)) @ np.array([[2.0, 0.5, 0.0], [0.0, 1.0, 0.8], [0.0, 0.0, 0.3]]) + [1.0, -2.0, 5.0]
-
-
-def test_standardizer_fits_on_training_data_only(rng):
-    train, test = correlated(rng), correlated(rng, 50) + 10.0
-    scaler = Standardizer().fit(train)
-    z = scaler.transform(train)
-    assert np.allclose(z.mean(axis=0), 0.0) and np.allclose(z.std(axis=0), 1.0)
-    assert np.allclose(scaler.transform(test), (test - train.mean(axis=0)) / train.std(axis=0))
-    assert np.allclose(scaler.inverse_transform(z), train)
-    constant = np.column_stack([np.full(10, 3.0), np.arange(10.0)])
-    out = Standardizer().fit_transform(constant)
-    assert np.all(np.isfinite(out)) and np.allclose(out[:, 0], 0.0)
-
-
-def test_minmax_scaler(rng):
-    x = correlated(rng)
-    scaler = MinMaxScaler().fit(x)
-    out = scaler.transform(x)
-    assert np.allclose(out.min(axis=0), 0.0) and np.allclose(out.max(axis=0), 1.0)
-    assert np.allclose(scaler.inverse_transform(out), x)
-
-
-@pytest.mark.parametrize("cls", [PCAWhitener, ZCAWhitener])
-def test_whitening_gives_identity_covariance(cls, rng):
-    x = correlated(rng)
-    white = cls(eps=1e-8).fit(x)
-    out = white.transform(x)
-    assert np.allclose(np.cov(out.T, bias=True), np.eye(3), atol=1e-6)
-    assert np.allclose(out.mean(axis=0), 0.0)
-
-
-@pytest.mark.parametrize("cls", [PCAWhitener, ZCAWhitener])
-def test_whitening_epsilon_tames_a_direction_without_variance(cls, rng):
-    x = correlated(rng)
-    x = np.column_stack([x, x[:, 0] + x[:, 1]])
-    white = cls(eps=1e-2).fit(x)
-    out = white.transform(x)
-    assert np.all(np.isfinite(out))
-    assert white.eigenvalues_[-1] < 1e-9
-    variances = np.sort(np.linalg.eigvalsh(np.cov(out.T, bias=True)))
-    expected = np.sort(white.eigenvalues_ / (white.eigenvalues_ + 1e-2))
-    assert np.allclose(variances, expected, atol=1e-9), "each direction keeps variance λ/(λ + ε), not 1/0"
-
-
-def test_zca_stays_close_to_the_data_and_is_symmetric(rng):
-    x = correlated(rng)
-    zca = ZCAWhitener(eps=1e-8).fit(x)
-    assert np.allclose(zca.W_, zca.W_.T)
-    pca = PCAWhitener(eps=1e-8).fit(x)
-    centred = Standardizer().fit_transform(x)
-    assert np.linalg.norm(zca.transform(x) - centred) < np.linalg.norm(pca.transform(x) - centred)
-
-
-def test_scaler_errors(rng):
-    with pytest.raises(RuntimeError, match="call fit"):
-        Standardizer().transform(np.zeros((2, 2)))
-    scaler = Standardizer().fit(rng.normal(size=(5, 3)))
-    with pytest.raises(ValueError, match=r"fitted on data of shape \(N, 3\), got \(5, 4\)"):
-        scaler.transform(np.zeros((5, 4)))
-    with pytest.raises(ValueError, match=r"\(N, D\), got \(5, 8, 8\).*reshape"):
-        Standardizer().fit(np.zeros((5, 8, 8)))
-    with pytest.raises(ValueError, match="empty batch"):
-        MinMaxScaler().fit(np.zeros((0, 3)))
-
-
-def test_one_hot_round_trip():
-    labels = np.array([2, 0, 1, 2])
-    encoded = one_hot(labels, 4)
-    assert encoded.shape == (4, 4) and np.array_equal(encoded.sum(axis=1), np.ones(4))
-    assert encoded[0, 2] == 1.0
-    assert np.array_equal(from_one_hot(encoded), labels)
-    assert one_hot(labels).shape == (4, 3)
-    with pytest.raises(ValueError, match=r"num_classes=2: labels must lie in 0\.\.1"):
-        one_hot(labels, 2)
-    with pytest.raises(ValueError, match="y.ravel"):
-        one_hot(labels[:, None])
-    with pytest.raises(ValueError, match="fractions"):
-        one_hot(np.array([0.5]))
-    assert one_hot(np.array([], dtype=int), 3).shape == (0, 3)
-    with pytest.raises(ValueError, match="pass num_classes"):
-        one_hot(np.array([], dtype=int))
+import nnbook
+from nnbook.data import iterate_minibatches, load_digits, load_mnist, read_idx, train_val_test_split
 
 
 def test_train_val_test_split(rng):
@@ -135,35 +36,31 @@ def test_iterate_minibatches(rng):
         list(iterate_minibatches(x, y, batch_size=0))
 
 
-def test_shift_images(rng):
-    images = np.zeros((50, 1, 8, 8))
-    images[:, :, 3:5, 3:5] = 1.0
-    shifted = shift_images(images, max_shift=2, rng=rng)
-    assert shifted.shape == images.shape
-    assert np.allclose(shifted.sum(axis=(1, 2, 3)), 4.0)
-    assert np.any(shifted != images)
-    assert np.array_equal(shift_images(images[:, 0], max_shift=0), images[:, 0])
-    with pytest.raises(ValueError, match=r"\(N, H, W\) or \(N, C, H, W\)"):
-        shift_images(np.zeros((5, 64)))
+def test_split_in_the_sources_proportions():
+    """S0: MNIST's 70,000 images as 55,000 training, 5,000 validation and 10,000 test."""
+    x, y = np.zeros((70_000, 1)), np.arange(70_000)
+    train, val, test = train_val_test_split(x, y, 5_000 / 70_000, 10_000 / 70_000)
+    assert (len(train[1]), len(val[1]), len(test[1])) == (55_000, 5_000, 10_000)
 
 
-def test_rotate_images(rng):
-    digits, _ = load_digits(flatten=False)
-    same = rotate_images(digits[:5], max_degrees=0.0)
-    assert np.allclose(same, digits[:5])
-    turned = rotate_images(digits[:20, 0], max_degrees=15.0, rng=rng)
-    assert turned.shape == (20, 8, 8) and np.all(np.isfinite(turned))
-    assert not np.allclose(turned, digits[:20, 0])
-    square = np.zeros((1, 9, 9))
-    square[0, 4, 2:7] = 1.0
-    quarter = rotate_images(square, max_degrees=90.0, rng=np.random.default_rng(0))
-    assert quarter.sum() == pytest.approx(square.sum(), rel=0.3)
+def test_shuffles_follow_the_shared_stream():
+    x, y = np.arange(20)[:, None], np.arange(20)
+    nnbook.seed(7)
+    first = train_val_test_split(x, y)[0][1], next(iterate_minibatches(x, y, 5))[1]
+    nnbook.seed(7)
+    again = train_val_test_split(x, y)[0][1], next(iterate_minibatches(x, y, 5))[1]
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    with pytest.raises(TypeError, match="default_rng"):
+        train_val_test_split(x, y, rng=3)
 
 
-def test_add_noise(rng):
-    x = np.zeros((200, 200))
-    noisy = add_noise(x, std=0.5, rng=rng)
-    assert noisy.std() == pytest.approx(0.5, rel=0.02)
+def test_moved_names_say_where_they_went():
+    with pytest.raises(ImportError, match="from nnbook.preprocessing import Standardizer"):
+        from nnbook.data import Standardizer  # noqa: F401
+    with pytest.raises(ImportError, match="from nnbook.augment import shift_images"):
+        from nnbook.data import shift_images  # noqa: F401
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        nnbook.data.nothing
 
 
 def test_load_digits():
