@@ -108,3 +108,29 @@ def test_weights_map_matches_the_network():
 )
 def test_agrees_with_printed(value, printed, expected):
     assert agrees_with_printed(value, printed) is expected
+
+
+def test_every_trace_key_has_a_formula():
+    from nnbook.examples import formula
+
+    for key in S2_EXAMPLE.trace():
+        latex = formula(key)
+        assert "=" in latex and "$" not in latex, key
+    assert formula("net_h1") == "net_{h1} = w_1\\, i_1 + w_2\\, i_2 + b_1"
+    assert formula("dE_o2/dout_h1") == "\\partial E_{o2}/\\partial out_{h1} = \\delta_{o2}\\, w_7"
+    assert formula("dE/dw6") == "\\partial E/\\partial w_6 = \\delta_{o1}\\, out_{h2}"
+    with pytest.raises(KeyError, match="trace"):
+        formula("nonsense")
+
+
+def test_worked_table_marks_printed_digits():
+    from nnbook.examples import worked_table
+
+    trace = S2_EXAMPLE.trace()
+    table = worked_table(["net_h1", "out_o1", "out_o2"], trace, printed={"net_h1": "0.3775", "out_o1": "0.75136079"}, source="S2")
+    lines = table.splitlines()
+    assert lines[0] == "| formula | library | S2 |" and len(lines) == 5
+    assert "0.3775\u00a0✓" in lines[2] and "0.75136079\u00a0✗" in lines[3]
+    assert lines[4].endswith("| 0.772928465 |  |")
+    with_hand = worked_table(["E_total"], trace, hand=trace)
+    assert with_hand.splitlines()[0] == "| formula | by hand | library |"

@@ -29,7 +29,7 @@ from nnbook.losses import HalfSquaredErrorLoss
 from nnbook.network import Sequential
 from nnbook.optim import SGD
 
-__all__ = ["TwoTwoTwoExample", "S2_EXAMPLE", "S4_EXAMPLE", "WEIGHTS", "agrees_with_printed"]
+__all__ = ["TwoTwoTwoExample", "S2_EXAMPLE", "S4_EXAMPLE", "WEIGHTS", "agrees_with_printed", "formula", "worked_table"]
 
 WEIGHTS: dict[str, tuple[int, int, int]] = {
     "w1": (0, 0, 0), "w2": (0, 1, 0), "w3": (0, 0, 1), "w4": (0, 1, 1),
@@ -196,3 +196,95 @@ def agrees_with_printed(value: float, printed: str) -> bool:
     exact = Decimal(repr(float(value)))
     place = Decimal(1).scaleb(-len(printed.partition(".")[2]))
     return Decimal(printed) in (exact.quantize(place, ROUND_HALF_UP), exact.quantize(place, ROUND_DOWN))
+
+
+def _unit_inputs(unit: str) -> tuple[list[str], list[str], str]:
+    """The weights into ``unit`` ("h1".."o2"), the symbols they multiply, and its bias."""
+    layer, col = (0, "h") if unit[0] == "h" else (2, "o")
+    names = [n for n, (lay, _row, c) in WEIGHTS.items() if lay == layer and c == int(unit[1]) - 1]
+    sources = ["i_1", "i_2"] if col == "h" else ["out_{h1}", "out_{h2}"]
+    return names, sources, "b_1" if col == "h" else "b_2"
+
+
+def formula(key: str) -> str:
+    """The LaTeX formula behind a key of `TwoTwoTwoExample.trace`, e.g. ``"delta_o1"``.
+
+    Returns:
+        LaTeX without dollar signs, e.g. ``\\delta_{o1} = \\partial E/\\partial out_{o1} \\cdot out_{o1}(1 - out_{o1})``.
+    """
+    def w(name: str) -> str:
+        return f"w_{name[1]}"
+
+    unit = key.partition("_")[2][:2]  # "h1" in "net_h1", "o2" in "dout_o2/dnet_o2"
+    if key.startswith("net_"):
+        names, sources, bias = _unit_inputs(unit)
+        return f"net_{{{unit}}} = " + " + ".join(f"{w(n)}\\, {s}" for n, s in zip(names, sources)) + f" + {bias}"
+    if key.startswith("out_"):
+        return f"out_{{{unit}}} = \\sigma(net_{{{unit}}})"
+    if key in ("E_o1", "E_o2"):
+        return f"E_{{{unit}}} = \\tfrac12 (target_{{{unit}}} - out_{{{unit}}})^2"
+    if key == "E_total":
+        return "E_{total} = E_{o1} + E_{o2}"
+    if key.startswith("delta_"):
+        return f"\\delta_{{{unit}}} = \\partial E/\\partial out_{{{unit}}} \\cdot \\partial out_{{{unit}}}/\\partial net_{{{unit}}}"
+    if key.startswith("dE/dout_o"):
+        return f"\\partial E/\\partial out_{{{unit}}} = out_{{{unit}}} - target_{{{unit}}}"
+    if key.startswith("dout_"):
+        return f"\\partial out_{{{unit}}}/\\partial net_{{{unit}}} = out_{{{unit}}}(1 - out_{{{unit}}})"
+    if key.startswith("dE_o"):
+        k, j = key[4], key[-1]
+        name = next(n for n, (lay, row, col) in WEIGHTS.items() if lay == 2 and row == int(j) - 1 and col == int(k) - 1)
+        return f"\\partial E_{{o{k}}}/\\partial out_{{h{j}}} = \\delta_{{o{k}}}\\, {w(name)}"
+    if key.startswith("dE/dout_h"):
+        j = key[-1]
+        return f"\\partial E/\\partial out_{{h{j}}} = \\partial E_{{o1}}/\\partial out_{{h{j}}} + \\partial E_{{o2}}/\\partial out_{{h{j}}}"
+    if key.startswith("dE/dw"):
+        name = key[4:]
+        layer, row, col = WEIGHTS[name]
+        unit = f"{'h' if layer == 0 else 'o'}{col + 1}"
+        source = f"i_{row + 1}" if layer == 0 else f"out_{{h{row + 1}}}"
+        return f"\\partial E/\\partial {w(name)} = \\delta_{{{unit}}}\\, {source}"
+    if key.startswith("dE/db"):
+        layer = "h" if key[-1] == "1" else "o"
+        return f"\\partial E/\\partial b_{key[-1]} = \\delta_{{{layer}1}} + \\delta_{{{layer}2}}"
+    if key.endswith("+") and key[:-1] in WEIGHTS:
+        name = key[:-1]
+        return f"{w(name)}^+ = {w(name)} - \\eta\\, \\partial E/\\partial {w(name)}"
+    raise KeyError(f"no formula for {key!r}: use a key of TwoTwoTwoExample.trace(), e.g. 'delta_o1'")
+
+
+def worked_table(
+    keys: list[str],
+    library: dict[str, float],
+    hand: dict[str, float] | None = None,
+    printed: dict[str, str] | None = None,
+    source: str = "source",
+) -> str:
+    """A Markdown table of worked numbers: formula, by hand, library, and what a source prints.
+
+    Args:
+        keys: keys of `TwoTwoTwoExample.trace`, one row each, in order.
+        library: the library's values (``example.trace()``).
+        hand: the same numbers computed by hand, for a "by hand" column.
+        printed: the source's numbers as printed, for some of the keys; each is marked
+            ✓ when it agrees to the printed digits (`agrees_with_printed`) and ✗ otherwise.
+        source: the source's name, the heading of that column.
+
+    Returns:
+        The table (display it with ``IPython.display.Markdown``). Values have nine decimals,
+        more when the source prints more.
+    """
+    printed = printed or {}
+    header = ["formula"] + (["by hand"] if hand is not None else []) + ["library"] + ([source] if printed else [])
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for key in keys:
+        shown = printed.get(key, "")
+        digits = max(9, len(shown.partition(".")[2]))
+        cells = [f"${formula(key)}$"]
+        cells += [f"{hand[key]:.{digits}f}"] if hand is not None else []
+        cells += [f"{library[key]:.{digits}f}"]
+        if printed:
+            mark = ("✓" if agrees_with_printed(library[key], shown) else "✗") if shown else ""
+            cells.append(f"{shown}\u00a0{mark}" if shown else "")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
