@@ -8,6 +8,8 @@ script only reveals them). Run after `make book`, like the rest of the browser s
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import pytest
 
 from conftest import SITE
@@ -18,9 +20,31 @@ PAGE = "book/06_backprop.html"
 
 
 @pytest.fixture()
+def page_at(browser, site_url):
+    """Open a page, recording script errors and requests that leave 127.0.0.1: (page, problems)."""
+    contexts = []
+
+    def open_page(path: str):
+        if not (SITE / path).is_file():
+            pytest.fail(f"{path} is not in the built book: run `make book` first")
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+        page.on("request", lambda r: None if r.url.startswith(("data:", "blob:")) or urlparse(r.url).hostname == "127.0.0.1"
+                else problems.append(f"request leaves the machine: {r.url}"))
+        page.goto(site_url + path, wait_until="load")
+        return page, problems
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture()
 def figure(page_at):
-    if not (SITE / PAGE).is_file():
-        pytest.fail(f"{PAGE} is not in the built book: run `make book` first")
     page, problems = page_at(PAGE)
     root = page.locator(".nnbook-stepthrough").first
     root.scroll_into_view_if_needed()
@@ -29,7 +53,7 @@ def figure(page_at):
 
 
 def slot(root, k: int) -> str:
-    return root.locator(f'[data-step="{k}"]').inner_text()
+    return root.locator(f'[data-step="{k}"]').text_content()
 
 
 def test_every_chapter_figure_starts_at_step_one(page_at):
