@@ -198,7 +198,7 @@ class ZCAWhitener(PCAWhitener):
 
 class CorrelationSelector:
     """Feature selection: keep the k features whose absolute correlation with the target,
-    |corr(x_j, y)|, is largest on the TRAINING data.
+    ``|corr(x_j, y)|``, is largest on the TRAINING data.
 
     A supervised statistic: it looks at the labels, so fitting it on data that include the
     test set leaks the test labels into the model (the chapter on preprocessing measures how
@@ -211,7 +211,7 @@ class CorrelationSelector:
         self.k = int(k)
 
     def fit(self, x: np.ndarray, y: np.ndarray) -> CorrelationSelector:
-        """Learn ``scores_`` ``(D,)``, the |correlation| of each feature of ``x`` ``(N, D)`` with
+        """Learn ``scores_`` ``(D,)``, the absolute correlation of each feature of ``x`` ``(N, D)`` with
         the numeric target ``y`` ``(N,)`` (0 for a constant feature), and ``columns_`` ``(k,)``,
         the kept features, best first; returns self."""
         x = as_float_array(x, "CorrelationSelector")
