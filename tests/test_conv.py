@@ -348,6 +348,34 @@ def test_float32_input_stays_float32():
     assert layer.backward(np.ones_like(out)).dtype == np.float32
 
 
+def test_float32_layer_computes_in_float32_whatever_comes_in():
+    layer = Conv2D(1, 2, 3, padding=1)
+    for name in ("W", "b"):
+        layer.params[name] = layer.params[name].astype(np.float32)
+        layer.grads[name] = np.zeros_like(layer.params[name])
+    out = layer.forward(np.ones((2, 1, 5, 5)))  # float64 input
+    assert out.dtype == np.float32
+    assert layer.backward(np.ones(out.shape)).dtype == np.float32  # float64 gradient
+    assert layer.grads["W"].dtype == np.float32
+
+
+def test_memory_layout_of_input_and_gradient_does_not_change_the_numbers():
+    rng = np.random.default_rng(11)
+    layer = conv_with_bias(Conv2D(3, 4, 3, stride=2, padding=1, rng=rng), rng)
+    x = rng.standard_normal((5, 3, 9, 8))
+    out = layer.forward(x)
+    dout = rng.standard_normal(out.shape)
+    dx = layer.backward(dout)
+    dW = layer.grads["W"].copy()
+    batch_last = np.ascontiguousarray(x.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2)
+    strided = np.zeros((5, 3, 18, 8))
+    strided[:, :, ::2] = x
+    for x_view in (batch_last, strided[:, :, ::2], np.asfortranarray(x)):
+        np.testing.assert_allclose(layer.forward(x_view), out, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(layer.backward(np.asfortranarray(dout)), dx, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(layer.grads["W"], dW, rtol=1e-12, atol=1e-12)
+
+
 def test_grads_are_written_in_place():
     layer = Conv2D(1, 2, 3)
     grads = dict(layer.grads)

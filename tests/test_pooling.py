@@ -101,6 +101,21 @@ def test_tiling_and_dropping_both_start_from_clean_gradients():
             np.testing.assert_array_equal(pool.backward(dout), naive_backward(x, dout, 2))
 
 
+def test_memory_layout_does_not_change_the_numbers():
+    # Conv2D hands on views of batch-last memory; pooling must give the same numbers on them.
+    rng = np.random.default_rng(6)
+    x = rng.integers(-2, 3, size=(4, 3, 9, 8)).astype(float)
+    batch_last = np.ascontiguousarray(x.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2)
+    for layer_class, (naive_forward, naive_backward) in LAYERS.items():
+        for kernel, stride in [(2, None), (3, 2)]:
+            pool = layer_class(kernel, stride)
+            out = pool.forward(batch_last)
+            dout = rng.standard_normal(out.shape)
+            np.testing.assert_allclose(out, naive_forward(x, kernel, stride), rtol=1e-12, atol=1e-12)
+            expected = naive_backward(x, dout, kernel, stride)
+            np.testing.assert_allclose(pool.backward(dout), expected, rtol=1e-12, atol=1e-12)
+
+
 # --- PyTorch's numbers where the stride does not divide ----------------------------------------
 
 # A 3x3 window with stride 2 on 8x8: floor((8 - 3) / 2) + 1 = 3 windows per axis, so row 7 and

@@ -193,7 +193,8 @@ class MaxPool2D(_Pool2D):
     Formula: ``out[n, c, i, j] = max_{m, k} x[n, c, i*S + m, j*S + k]``. Backward sends each
     output's gradient to the input that was the maximum; when several inputs of one window tie
     for the maximum, the whole gradient goes to the first of them in row-major order (top row
-    first, then left to right), as in PyTorch, so the gradient still sums to ``dout``.
+    first, then left to right), as in PyTorch, so the gradient still sums to ``dout``. A window
+    holding a NaN outputs NaN, as in PyTorch, and passes no gradient back.
     :func:`max_pool2d_naive` and :func:`max_pool2d_naive_backward` are the same as loops.
 
     Args:
@@ -212,7 +213,7 @@ class MaxPool2D(_Pool2D):
         """
         x = self._check_input(x)
         offsets = self._offsets(x)
-        out = x[(..., *next(offsets))].copy()
+        out = x[(..., *next(offsets))].copy(order="K")
         for rows, cols in offsets:
             np.maximum(out, x[:, :, rows, cols], out=out)
         self._cache = (x, out)
@@ -254,7 +255,7 @@ class AvgPool2D(_Pool2D):
         """Average-pool ``x`` of shape ``(N, C, H, W)``; returns ``(N, C, Ho, Wo)``."""
         x = self._check_input(x)
         offsets = self._offsets(x)
-        out = x[(..., *next(offsets))].copy()
+        out = x[(..., *next(offsets))].copy(order="K")
         for rows, cols in offsets:
             out += x[:, :, rows, cols]
         out /= self.kernel[0] * self.kernel[1]
