@@ -30,8 +30,8 @@ def test_book_style_is_opaque_white_with_dark_ink():
     assert matplotlib.rcParams["axes.facecolor"] == "white"
 
 
-def test_column_width_fits_the_672_pixel_column_at_100_dpi():
-    assert plotting.COLUMN_WIDTH * 100 <= 672
+def test_column_width_fits_the_672_pixel_column_at_100_dpi_with_its_margin():
+    assert (plotting.COLUMN_WIDTH + 2 * 0.1) * 100 <= 672
 
 
 def test_figure_png_is_a_palette_png_with_at_most_max_colors(ax):

@@ -30,11 +30,12 @@ INK = "#1f2328"
 PALETTE = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000"]
 """Okabe-Ito colours: distinguishable with the common colour-vision deficiencies."""
 
-COLUMN_WIDTH = 6.7
+COLUMN_WIDTH = 6.5
 """Widest figure, in inches, that the book's text column shows at full size.
 
-The column is 672 px wide on a 1280 px page, and figures are drawn at 100 dpi: a wider figure
-is shrunk to fit, and its 10 pt tick labels (14 px) shrink with it. Give multi-panel figures
+The column is 672 px wide on a 1280 px page; figures are drawn at 100 dpi and saved with a
+0.1 in margin, so a 6.5 in figure fills about 670 px. A wider figure is shrunk to fit, and
+its 10 pt tick labels (14 px) shrink with it. Give multi-panel figures
 ``figsize=(COLUMN_WIDTH, height)`` rather than more width.
 """
 
