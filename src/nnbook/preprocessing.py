@@ -95,7 +95,7 @@ def _alias(attribute: str, doc: str) -> property:
 
 
 class Standardizer(_ShiftScale):
-    """Standardisation (z-score): x' = (x − μ) / σ per feature, μ and σ from the training data.
+    """Standardization (z-score): x' = (x − μ) / σ per feature, μ and σ from the training data.
 
     On the training data every feature then has mean 0 and standard deviation 1.
     ``mean_`` and ``std_`` name the fitted μ and σ (the same arrays as ``center_`` and
@@ -110,7 +110,7 @@ class Standardizer(_ShiftScale):
 
 
 class MinMaxScaler(_ShiftScale):
-    """Min-max normalisation: x' = (x − min) / (max − min) per feature.
+    """Min-max normalization: x' = (x − min) / (max − min) per feature.
 
     Maps the TRAINING data into [0, 1]; validation and test values outside the training
     range land outside [0, 1] (they are not clipped). ``min_`` and ``range_`` name the
