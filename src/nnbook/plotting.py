@@ -268,7 +268,7 @@ def decision_regions(
                 f"probability=True shades values in [0, 1], but the score ranges over "
                 f"[{values.min():.3g}, {values.max():.3g}]: pass probabilities, or use probability=False"
             )
-        filled = ax.contourf(g1, g2, values, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.55)
+        filled = ax.contourf(g1, g2, values, levels=np.linspace(0, 1, 11), cmap="RdBu", alpha=0.4)
     else:
         filled = ax.contourf(g1, g2, (values > threshold).astype(float), levels=[-0.5, 0.5, 1.5], colors=REGION_TINTS)
     if values.min() < threshold < values.max():
