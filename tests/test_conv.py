@@ -376,6 +376,20 @@ def test_memory_layout_of_input_and_gradient_does_not_change_the_numbers():
         np.testing.assert_allclose(layer.grads["W"], dW, rtol=1e-12, atol=1e-12)
 
 
+def test_layer_on_the_data_can_skip_the_input_gradient():
+    rng = np.random.default_rng(8)
+    full = conv_with_bias(Conv2D(2, 3, 3, padding=1, rng=np.random.default_rng(1)), rng)
+    first = Conv2D(2, 3, 3, padding=1, rng=np.random.default_rng(1), needs_input_grad=False)
+    first.params["b"][...] = full.params["b"]
+    x = rng.standard_normal((4, 2, 6, 5))
+    np.testing.assert_array_equal(first.forward(x), full.forward(x))
+    dout = rng.standard_normal((4, 3, 6, 5))
+    assert first.backward(dout) is None
+    assert full.backward(dout).shape == x.shape
+    for name in ("W", "b"):
+        np.testing.assert_array_equal(first.grads[name], full.grads[name])
+
+
 def test_grads_are_written_in_place():
     layer = Conv2D(1, 2, 3)
     grads = dict(layer.grads)

@@ -272,19 +272,15 @@ class _Windowed(Layer):
     padding: int
 
     def _output_hw(self, height: int, width: int) -> tuple[int, int]:
+        (kh, kw), S, P = self.kernel, self.stride, self.padding
         try:
-            return (
-                conv_output_size(height, self.kernel[0], self.stride, self.padding),
-                conv_output_size(width, self.kernel[1], self.stride, self.padding),
-            )
+            return conv_output_size(height, kh, S, P), conv_output_size(width, kw, S, P)
         except ValueError as err:
             raise ValueError(f"{self!r} on a {height}x{width} input: {err}") from None
 
     def _geometry(self) -> str:
-        kh, kw = self.kernel
-        return f"kernel {kh}x{kw}, stride {self.stride}" + (
-            f", padding {self.padding}" if self.padding else ""
-        )
+        padding = f", padding {self.padding}" if self.padding else ""
+        return f"kernel {self.kernel[0]}x{self.kernel[1]}, stride {self.stride}{padding}"
 
 
 class Conv2D(_Windowed):
@@ -308,6 +304,10 @@ class Conv2D(_Windowed):
             ``fan_out = F*kh*kw``. Biases start at zero.
         rng: random generator for the initial weights (default: the library's shared stream,
             see :mod:`nnbook.random`).
+        needs_input_grad: False for a layer that sees the data itself: nothing uses the
+            gradient with respect to the images, so `backward` skips it (a matrix product and
+            a col2im, about a fifth of a small network's training step) and returns None, as
+            PyTorch leaves ``x.grad`` None for data. Also an attribute you may set later.
 
     Shapes:
         input ``(N, C, H, W)`` -> output ``(N, F, Ho, Wo)``, ``Ho = floor((H - kh + 2P) / S) + 1``
@@ -324,8 +324,10 @@ class Conv2D(_Windowed):
         padding: int = 0,
         init: str | Initializer = "he",
         rng: np.random.Generator | None = None,
+        needs_input_grad: bool = True,
     ) -> None:
         super().__init__()
+        self.needs_input_grad = needs_input_grad
         self.in_channels = _integer(in_channels, "in_channels")
         self.out_channels = _integer(out_channels, "out_channels")
         self.kernel = _pair(kernel_size, "kernel_size")
@@ -371,8 +373,9 @@ class Conv2D(_Windowed):
         self._cache = (x.shape, col)
         return out.reshape(self.out_channels, Ho, Wo, N).transpose(3, 0, 1, 2)
 
-    def backward(self, dout: np.ndarray) -> np.ndarray:
-        """Given ``dL/dout`` ``(N, F, Ho, Wo)``, fill ``grads`` and return ``dL/dx`` ``(N, C, H, W)``.
+    def backward(self, dout: np.ndarray) -> np.ndarray | None:
+        """Given ``dL/dout`` ``(N, F, Ho, Wo)``, fill ``grads`` and return ``dL/dx`` ``(N, C, H, W)``
+        (None when ``needs_input_grad`` is False).
 
         ``dW = dout_mat @ col.T``, ``db = sum of dout over N, Ho, Wo``,
         ``dx = col2im(W_mat.T @ dout_mat)`` with ``dout_mat`` of shape ``(F, Ho*Wo*N)``.
@@ -386,6 +389,8 @@ class Conv2D(_Windowed):
         dout_mat = dout.transpose(1, 2, 3, 0).reshape(self.out_channels, -1)
         self.grads["W"][...] = (dout_mat @ col.T).reshape(W.shape)
         self.grads["b"][...] = dout_mat.sum(axis=1)
+        if not self.needs_input_grad:
+            return None
         W_mat = W.reshape(self.out_channels, -1)
         dcol = self._scratch_array("dcol", col.shape, np.result_type(W_mat, dout_mat))
         np.matmul(W_mat.T, dout_mat, out=dcol)
