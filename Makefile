@@ -10,6 +10,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: book test browser-test benchmark setup clean
 
+# The chapters multiply small matrices; one BLAS thread per process is faster for them than
+# OpenBLAS's thread pool (which only spins on a 2-core machine) and keeps timings steady.
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
+
 book: $(STAMP) vendor/.complete
 	$(BIN)/python tools/question_bank.py --write
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees
