@@ -17,9 +17,9 @@ TIERS = {
     "_checks": 0, "random": 0, "base": 0,
     # 1: the maths of single pieces, data handling, checking
     "activations": 1, "init": 1, "data": 1, "preprocessing": 1, "augment": 1, "gradcheck": 1,
-    "typed_number": 1,
+    "typed_number": 1, "toy_data": 1,
     # 2: building blocks with parameters or gradients
-    "layers": 2, "conv": 2, "pooling": 2, "losses": 2, "optim": 2, "schedules": 2,
+    "layers": 2, "conv": 2, "pooling": 2, "losses": 2, "optim": 2, "schedules": 2, "stacked": 2,
     # 3: containers and what runs optimizers on functions
     "network": 3, "surfaces": 3, "autodiff": 3,
     # 4: training and the sources' worked examples built from networks

@@ -19,11 +19,17 @@ Encoding (JSON, gzip-compressed on the page):
   stored once). ``[0, style, clip, closed, xy...]`` a path (one flat list of delta-coded
   quarter-pixel coordinates per sub-path, ``closed`` a bit mask), ``[1, style, clip, xy]``
   markers, ``[2, style, clip, x, y, angle, text]`` one line of text (baseline left at x, y),
-  ``[3, x, y, png]`` a raster (static layers and any artist without a vector form).
+  ``[3, x, y, png]`` a raster (static layers and any artist without a vector form),
+  ``[4, style, clip, x, y, w, h, cols, cells]`` an image of few colours drawn with
+  nearest-neighbour interpolation: a grid of ``cols`` cells per row, stretched over the
+  rectangle ``x, y, w, h`` without smoothing. ``cells`` lists them row by row from the top,
+  run-length coded: a character of `CELL_CODES` (the n-th names colour n of the palette of
+  its ``["cells", [colour, ...]]`` style), then how many cells in a row have it when more
+  than one (``"A3Bc12"``: three cells of colour 0, one of 1, twelve of 28).
 * ``frames``: for each distinct frame, the item numbers in painting order.
 
-Artists the painter has no vector form for (images, hatches, mathtext in a changing label)
-are rasterised on their own and stored as small transparent PNGs, so every figure works.
+Artists the painter has no vector form for (other images, hatches, mathtext in a changing
+label) are rasterised on their own and stored as small transparent PNGs, so every figure works.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.collections import Collection, PathCollection
 from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path
@@ -50,6 +57,8 @@ from matplotlib.transforms import Affine2D
 from PIL import Image
 
 QUARTER = 4  # coordinates are stored in quarter pixels
+CELL_CODES = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+,-./:"
+"""The characters that name a cell's colour in an image item, the n-th for palette entry n (no digits: they count)."""
 _CAPS = {"butt": "butt", "round": "round", "projecting": "square"}
 
 
@@ -155,6 +164,7 @@ class SceneEncoder:
         self._title_y: dict[int, list[float]] = {}
         self._texts: dict[tuple, list[int]] = {}
         self._layers: dict[tuple[int, ...], list[int]] = {}  # a run of static artists -> its raster
+        self._value_colours: dict[tuple, np.ndarray] = {}  # an image's distinct values -> their colours
 
     def _intern(self, table: str, value: Any) -> int:
         key = repr(value)
@@ -321,6 +331,54 @@ class SceneEncoder:
         self._texts[key] = items
         return items
 
+    def _image(self, image: AxesImage) -> list[int]:
+        """A nearest-neighbour image of at most 64 colours on linear axes as cells; others as a raster.
+
+        A 40×40 decision map of a few regions costs a few hundred characters instead of a PNG
+        of the pixels it covers.
+        """
+        ax, array = image.axes, image.get_array()
+        if (
+            image.get_interpolation() not in ("nearest", "none") or array is None or array.ndim < 2
+            or ax is None or image.get_transform() is not ax.transData
+            or (ax.get_xscale(), ax.get_yscale()) != ("linear", "linear")
+        ):
+            return self._raster(image)
+        if array.ndim == 2 and not np.ma.is_masked(array):  # colour the distinct values only
+            values, index = np.unique(np.asarray(array), return_inverse=True)
+            norm = image.norm
+            key = (id(image.cmap), id(norm), norm.vmin, norm.vmax, image.get_alpha(), values.dtype.str, values.tobytes())
+            if key not in self._value_colours:
+                self._value_colours[key] = image.to_rgba(values[None], alpha=image.get_alpha(), bytes=True)
+            rgba = self._value_colours[key]
+        else:
+            rgba = image.to_rgba(array, alpha=image.get_alpha(), bytes=True)
+            index = np.arange(rgba.shape[0] * rgba.shape[1])
+        colours, merged = np.unique(np.ascontiguousarray(rgba).view(np.uint32).ravel(), return_inverse=True)
+        if len(colours) > len(CELL_CODES):
+            return self._raster(image)
+        index = merged[index.ravel()]
+        rows, cols = array.shape[:2]
+        left, right, bottom, top = image.get_extent()
+        first_row_y = top if image.origin == "upper" else bottom
+        other_row_y = bottom if image.origin == "upper" else top
+        (x0, y0), (x1, y1) = ax.transData.transform([(left, first_row_y), (right, other_row_y)])
+        grid = index.reshape(rows, cols)
+        if y0 < y1:  # the first row lies lower on the page: store the rows from the top
+            grid = grid[::-1]
+        if x0 > x1:
+            grid = grid[:, ::-1]
+        flat = grid.ravel()
+        starts = np.flatnonzero(np.concatenate([[True], flat[1:] != flat[:-1]]))
+        lengths = np.diff(np.append(starts, flat.size)).tolist()
+        codes = np.frombuffer(CELL_CODES.encode("ascii"), dtype=np.uint8)[flat[starts]].tobytes().decode("ascii")
+        cells = "".join(code if n == 1 else f"{code}{n}" for code, n in zip(codes, lengths))
+        palette = [None if c[3] == 0 else "#%02x%02x%02x%02x" % tuple(c) for c in colours.view(np.uint8).reshape(-1, 4).tolist()]
+        style = self._intern("styles", ["cells", palette])
+        x, y = min(x0, x1), self.height - max(y0, y1)
+        rect = [round(float(v), 2) for v in (x, y, abs(x1 - x0), abs(y1 - y0))]
+        return [self._intern("items", [4, style, self._clip(image), *rect, cols, cells])]
+
     def _raster(self, *artists: Artist) -> list[int]:
         """Draw ``artists`` alone on a transparent canvas and keep the part they cover."""
         renderer = RendererAgg(self.width, self.height, self.fig.dpi)
@@ -343,13 +401,19 @@ class SceneEncoder:
             return self._patch(artist)
         if isinstance(artist, Collection):
             return self._collection(artist)
+        if isinstance(artist, AxesImage):
+            return self._image(artist)
         return self._raster(artist)
 
-    def frame(self) -> int:
-        """The scene of the figure as it is drawn now; returns its frame number.
+    def parts(self) -> list[tuple[Artist | None, list[int]]]:
+        """The scene of the figure as it is drawn now, in painting order.
 
-        Runs of non-content artists (axes, ticks, labels, spines) between content items are
-        rasterised once per distinct run and reused by every frame.
+        Returns:
+            ``(artist, items)`` for every content artist and ``(None, items)`` for every run of
+            non-content artists (axes, ticks, labels, spines) between them; such a run is
+            rasterised once per distinct run and reused by every frame. A caller that knows
+            which artists a setting changes can build the next frames from these parts,
+            encoding only those artists again (`artist_items`), and store them with `add_frame`.
         """
         # Title heights depend only on the axes (the same in every frame): compute them once.
         for ax in self.fig.axes:
@@ -359,7 +423,7 @@ class SceneEncoder:
                 self._title_y[id(ax)] = [t.get_position()[1] for t in titles]
             for title, y in zip(titles, self._title_y[id(ax)]):
                 title.set_y(y)
-        sequence: list[int] = []
+        parts: list[tuple[Artist | None, list[int]]] = []
         group: list[Artist] = []
         for artist, is_content in [*draw_order(self.fig), (None, True)]:
             if not is_content:
@@ -369,11 +433,19 @@ class SceneEncoder:
                 key = tuple(id(a) for a in group)
                 if key not in self._layers:
                     self._layers[key] = self._raster(*group)
-                sequence += self._layers[key]
+                parts.append((None, self._layers[key]))
                 group = []
             if artist is not None:
-                sequence += self.artist_items(artist)
-        return self._intern("frames", sequence)
+                parts.append((artist, self.artist_items(artist)))
+        return parts
+
+    def add_frame(self, items: Sequence[int]) -> int:
+        """Store a frame, the item numbers in painting order; returns its number (equal frames share one)."""
+        return self._intern("frames", list(items))
+
+    def frame(self) -> int:
+        """The scene of the figure as it is drawn now (see `parts`); returns its frame number."""
+        return self.add_frame([item for _, items in self.parts() for item in items])
 
     def data(self) -> dict[str, Any]:
         """The shared tables: size, styles, clips, items and frames."""

@@ -10,7 +10,9 @@
   var inputs = Array.prototype.slice.call(root.querySelectorAll("[data-control]"));
   var data = null;
   var images = [];
+  var cellGrids = [];
   var loading = null;
+  var CELL_CODES = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+,-./:";
 
   function decode() {
     var text = root.querySelector("script.nnbook-slider-data").textContent.trim();
@@ -39,6 +41,28 @@
       x += coords[i] / 4; y += coords[i + 1] / 4;
       if (i === 0) { path.moveTo(x, y); } else { path.lineTo(x, y); }
     }
+  }
+
+  // An image item's cells, one pixel each, on a small canvas (made once per item). The cells
+  // come run-length coded: a colour's code, then the run's length when it is more than one.
+  function cellGrid(k, item, palette) {
+    if (!cellGrids[k]) {
+      var cols = item[7], runs = /(\D)(\d*)/g, run, cell = 0, spans = [];
+      while ((run = runs.exec(item[8]))) {
+        spans.push([palette[CELL_CODES.indexOf(run[1])], cell, run[2] ? Number(run[2]) : 1]);
+        cell += spans[spans.length - 1][2];
+      }
+      var grid = document.createElement("canvas");
+      grid.width = cols; grid.height = cell / cols;
+      var g = grid.getContext("2d");
+      spans.forEach(function (span) {
+        if (!span[0]) { return; }
+        g.fillStyle = span[0];
+        for (var i = span[1]; i < span[1] + span[2]; i++) { g.fillRect(i % cols, Math.floor(i / cols), 1, 1); }
+      });
+      cellGrids[k] = grid;
+    }
+    return cellGrids[k];
   }
 
   function paintItem(ctx, k) {
@@ -75,6 +99,9 @@
         if (style[2] && style[3] > 0) { ctx.strokeStyle = style[2]; ctx.lineWidth = style[3]; ctx.stroke(outline); }
         ctx.restore();
       }
+    } else if (item[0] === 4) {
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(cellGrid(k, item, style[1]), item[3], item[4], item[5], item[6]);
     } else if (item[0] === 2) {
       ctx.font = style[4] + " " + style[3] + " " + style[1] + 'px "DejaVu Sans", "Bitstream Vera Sans", Verdana, sans-serif';
       ctx.fillStyle = style[2]; ctx.textBaseline = "alphabetic"; ctx.textAlign = "left";
