@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nnbook.activations import ReLU, Tanh
-from nnbook.gradcheck import check_layer
+from nnbook.gradcheck import check_layer, numerical_gradient, relative_error
 from nnbook.layers import BatchNorm, Dropout, Flatten, Linear, Perceptron
 from nnbook.network import Residual
 
@@ -74,6 +74,24 @@ def test_linear_bad_input_messages():
     layer.forward(np.zeros((2, 784)))
     with pytest.raises(ValueError, match=r"expected dout of shape \(2, 10\)"):
         layer.backward(np.zeros((2, 5)))
+
+
+def test_linear_l1_penalty_gradient_and_value(rng):
+    layer = Linear(4, 3, rng=rng, l1=0.05)
+    x, dout = rng.normal(size=(5, 4)), rng.normal(size=(5, 3))
+
+    def objective(_: np.ndarray) -> float:  # the data term Σ out ⊙ dout plus the penalty
+        return float(np.sum(layer.forward(x) * dout)) + layer.penalty()
+
+    layer.forward(x)
+    layer.backward(dout)
+    numeric = numerical_gradient(objective, layer.params["W"])  # no weight is within 1e-5 of 0
+    assert relative_error(layer.grads["W"], numeric) < 1e-7
+    assert np.allclose(layer.grads["W"], x.T @ dout + 0.05 * np.sign(layer.params["W"]))
+    assert np.isclose(layer.penalty(), 0.05 * np.abs(layer.params["W"]).sum())
+    assert repr(layer) == "Linear(4 -> 3, l1=0.05)" and Linear(2, 2).penalty() == 0.0
+    with pytest.raises(ValueError, match="l1 >= 0"):
+        Linear(2, 2, l1=-0.1)
 
 
 @pytest.mark.parametrize("init", ["uniform", "normal", "xavier", "he", "zeros"])

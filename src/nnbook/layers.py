@@ -37,6 +37,9 @@ class Linear(Layer):
             or a callable ``f(m, n, rng=...)``. The bias starts at zero.
         rng: generator for the initial weights (default: the shared stream of
             `nnbook.random`, so two layers get different weights and a rerun the same).
+        l1: λ₁ ≥ 0, an L1 penalty λ₁ Σ|w| on the weights: `backward` adds its gradient
+            λ₁ sign(W) to dW (sign(0) = 0). The loss value does not include the penalty;
+            `penalty` gives it. (The L2 penalty is the optimizers' ``weight_decay``.)
 
     Parameters: ``W`` of shape ``(in_features, out_features)``, ``b`` of shape ``(out_features,)``,
     m·n + n numbers in all.
@@ -48,10 +51,14 @@ class Linear(Layer):
         out_features: int,
         init: str | Initializer = "uniform",
         rng: np.random.Generator | None = None,
+        l1: float = 0.0,
     ) -> None:
         super().__init__()
         self.in_features = check_size(in_features, "in_features", "Linear")
         self.out_features = check_size(out_features, "out_features", "Linear")
+        if isinstance(l1, bool) or not isinstance(l1, (int, float, np.integer, np.floating)) or not 0 <= l1 < math.inf:
+            raise ValueError(f"Linear expected an L1 strength l1 >= 0 (e.g. 1e-4), got l1={l1!r}")
+        self.l1 = float(l1)
         rng = get_rng(rng)
         self.params = {
             "W": np.asarray(get_initializer(init)(in_features, out_features, rng=rng), dtype=float),
@@ -69,7 +76,7 @@ class Linear(Layer):
         return out
 
     def backward(self, dout: np.ndarray) -> np.ndarray:
-        """dW = xᵀ dout, db = Σ_n dout, dx = dout Wᵀ.
+        """dW = xᵀ dout (+ λ₁ sign(W) with an L1 penalty), db = Σ_n dout, dx = dout Wᵀ.
 
         Args:
             dout: dL/d(out), shape ``(N, out_features)``.
@@ -80,8 +87,14 @@ class Linear(Layer):
         check_forward_called(self._x, self)
         dout = check_same_shape(dout, (len(self._x), self.out_features), self)
         np.matmul(self._x.T, dout, out=self.grads["W"])
+        if self.l1:
+            self.grads["W"] += self.l1 * np.sign(self.params["W"])
         np.add.reduce(dout, axis=0, out=self.grads["b"])  # np.sum without its Python overhead
         return dout @ self.params["W"].T
+
+    def penalty(self) -> float:
+        """The L1 penalty λ₁ Σ|w| this layer adds to the objective (0.0 without ``l1``)."""
+        return self.l1 * float(np.abs(self.params["W"]).sum())
 
     def output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         """``(in_features,)`` -> ``(out_features,)``; any other input shape is a ValueError."""
@@ -95,7 +108,8 @@ class Linear(Layer):
         return (self.out_features,)
 
     def __repr__(self) -> str:
-        return f"Linear({self.in_features} -> {self.out_features})"
+        l1 = f", l1={self.l1:g}" if self.l1 else ""
+        return f"Linear({self.in_features} -> {self.out_features}{l1})"
 
 
 class Flatten(Layer):
