@@ -25,7 +25,7 @@ TIERS = {
     # 4: training and the sources' worked examples built from networks
     "train": 4, "examples": 4,
     # 5: figures, sliders, quizzes, step-throughs (never imported by the maths)
-    "plotting": 5, "diagrams": 5, "scene": 5, "quiz": 5, "interactive": 6, "stepthrough": 6,
+    "plotting": 5, "diagrams": 5, "scene": 5, "slider_controls": 5, "quiz": 5, "interactive": 6, "stepthrough": 6,
     "playground": 6,
 }
 

@@ -344,8 +344,8 @@ def draw_surface(
     if backdrop:
         target = ax.inset_axes([0, 0, 1, 1], zorder=0.5)
         target.set_axis_off()
-    target.contourf(X, Y, Z, levels=[low, *heights, Z.max()], cmap="Blues_r", alpha=0.35)
-    target.contour(X, Y, Z, levels=heights, colors="#8c959f", linewidths=0.7)
+    target.contourf(X, Y, Z, levels=[low, *heights, Z.max()], cmap="Blues_r", alpha=0.22)
+    target.contour(X, Y, Z, levels=heights, colors="#9aa4ae", linewidths=0.6)
     for points, marker, size in ((surface.minima, "*", 150), (surface.saddles, "X", 70)):
         if points:
             target.scatter(*np.transpose(points), marker=marker, s=size, color="white", edgecolors=INK,

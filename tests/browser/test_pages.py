@@ -2,8 +2,9 @@
 
 For every page: no JavaScript error, no request leaving 127.0.0.1, all maths typeset, every
 image loaded, a screenshot in light and dark themes under _build/screenshots/. Then the
-interactive parts: every static slider changes the picture when moved, every quiz answers a
-click, every interview answer stays folded until clicked.
+interactive parts: every quiz answers a click, every interview answer stays folded until
+clicked. The static sliders have their own file, test_slider_site.py (random combinations of
+every control).
 """
 
 from __future__ import annotations
@@ -117,30 +118,6 @@ def test_maths_is_typeset(page_at, path):
     math_nodes = page.locator("span.math, div.math").count()
     if math_nodes:
         assert page.locator("mjx-container").count() >= math_nodes, "some maths has no MathJax container"
-
-
-@pytest.mark.parametrize("path", PAGES)
-def test_every_slider_changes_the_picture(page_at, path):
-    page, problems = page_at(path)
-    sliders = page.locator(".nnbook-slider")
-    for i in range(sliders.count()):
-        slider = sliders.nth(i)
-        img = slider.locator("img")
-        for control in slider.locator("[data-control]").all():
-            before = img.get_attribute("src")
-            if control.evaluate("e => e.tagName") == "SELECT":
-                options = control.locator("option").count()
-                current = int(control.input_value())
-                control.select_option(str((current + 1) % options))
-            else:
-                top = int(control.get_attribute("max"))
-                current = int(control.input_value())
-                control.fill(str(0 if current == top else top))
-            after = img.get_attribute("src")
-            name = control.get_attribute("data-control")
-            assert after != before, f"slider {i} on {path}: moving {name!r} did not change the picture"
-            assert img.evaluate("i => i.complete && i.naturalWidth > 0")
-    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("path", PAGES)
