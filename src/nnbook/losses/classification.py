@@ -5,8 +5,8 @@ activation, on raw scores (logits). The fused forms are the ones to train with: 
 exact for any finite score, and their gradient with respect to the score is simply
 prediction minus target,
 
-- sigmoid + binary cross-entropy: ``dL/da = σ(a) − y``;
-- softmax + categorical cross-entropy: ``dL/da = softmax(a) − y``.
+- sigmoid + binary cross-entropy: ``dL/dz = σ(z) − y``;
+- softmax + categorical cross-entropy: ``dL/dz = softmax(z) − y``.
 
 The forms on probabilities clip p to [ε, 1 − ε] (ε = 1e-12) before the logarithm, and
 refuse values that are not probabilities (see `nnbook.losses.base.check_probabilities`).
@@ -69,13 +69,13 @@ def binary_cross_entropy(pred: np.ndarray, target: np.ndarray) -> float:
 def sigmoid_cross_entropy(logits: np.ndarray, target: np.ndarray) -> float:
     """Sigmoid followed by binary cross-entropy, fused and exact for any finite score:
 
-    ``L = (1/n) Σ_i [max(a_i, 0) − a_i y_i + log(1 + e^(−|a_i|))]``,
+    ``L = (1/n) Σ_i [max(z_i, 0) − z_i y_i + log(1 + e^(−|z_i|))]``,
 
-    which equals ``binary_cross_entropy(sigmoid(a), y)`` without ever forming σ(a)
+    which equals ``binary_cross_entropy(sigmoid(z), y)`` without ever forming σ(z)
     (PyTorch's ``BCEWithLogitsLoss``).
 
     Args:
-        logits: raw scores a, shape ``(N, ...)``; any finite values, even ±1e4.
+        logits: raw scores z, shape ``(N, ...)``; any finite values, even ±1e4.
         target: y ∈ {0, 1} (or in [0, 1]), the same shape.
 
     Returns:
@@ -83,8 +83,8 @@ def sigmoid_cross_entropy(logits: np.ndarray, target: np.ndarray) -> float:
     """
     logits = check_pred(logits, "sigmoid_cross_entropy")
     target = same_shape_target(logits, target, "sigmoid_cross_entropy")
-    a = logits
-    return float(np.mean(np.maximum(a, 0.0) - a * target + np.log1p(np.exp(-np.abs(a)))))
+    z = logits
+    return float(np.mean(np.maximum(z, 0.0) - z * target + np.log1p(np.exp(-np.abs(z)))))
 
 
 def cross_entropy(pred: np.ndarray, target: np.ndarray) -> float:
@@ -230,7 +230,7 @@ class BCELoss(Loss):
 class SigmoidCrossEntropyLoss(Loss):
     """Sigmoid + binary cross-entropy on raw scores (see `sigmoid_cross_entropy`).
 
-    ``dL/da = (σ(a) − y) / n``, n = number of elements. Use it after a final `Linear`
+    ``dL/dz = (σ(z) − y) / n``, n = number of elements. Use it after a final `Linear`
     layer, without a `Sigmoid` layer, for binary and multi-label outputs.
     """
 
