@@ -170,3 +170,15 @@ def test_a_schedule_returning_a_bad_rate_is_refused(digits_split, bad):
     with pytest.raises(ValueError, match=f"returned lr={bad} for epoch 1"):
         fit(net, x_tr[:64], y_tr[:64], SoftmaxCrossEntropyLoss(), SGD(net.parameters(), 0.1), epochs=3,
             schedule=lambda e: 0.1 if e == 0 else bad, progress=False)
+
+
+def test_accuracy_on_raw_scores_uses_threshold_zero(rng):
+    from nnbook.losses import SigmoidCrossEntropyLoss
+
+    x = rng.normal(size=(300, 2))
+    y = (x[:, :1] - x[:, 1:] > 0).astype(float)
+    net = Sequential(Linear(2, 1, rng=rng))
+    history = fit(net, x, y, SigmoidCrossEntropyLoss(), SGD(net.parameters(), 1.0), epochs=20, progress=False)
+    assert history["accuracy"][-1] > 0.95
+    assert evaluate(net, x, y, SigmoidCrossEntropyLoss())["accuracy"] > 0.95
+    assert accuracy(np.array([[-0.2], [0.3]]), np.array([0, 1]), threshold=0.0) == 1.0

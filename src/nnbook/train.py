@@ -24,24 +24,33 @@ from tqdm.auto import tqdm
 from nnbook._checks import as_float_array
 from nnbook.activations import Softmax
 from nnbook.data import iterate_minibatches
-from nnbook.losses import BCELoss, CrossEntropyLoss, FocalLoss, Loss, SoftmaxCrossEntropyLoss
+from nnbook.losses import (
+    BCELoss,
+    CrossEntropyLoss,
+    FocalLoss,
+    Loss,
+    SigmoidCrossEntropyLoss,
+    SoftmaxCrossEntropyLoss,
+)
 from nnbook.network import Sequential
 from nnbook.optim import Optimizer
 from nnbook.random import spawn_rng
 
-CLASSIFICATION_LOSSES = (SoftmaxCrossEntropyLoss, CrossEntropyLoss, BCELoss, FocalLoss)
+CLASSIFICATION_LOSSES = (SoftmaxCrossEntropyLoss, CrossEntropyLoss, BCELoss, FocalLoss, SigmoidCrossEntropyLoss)
 
 
-def accuracy(pred: np.ndarray, target: np.ndarray) -> float:
+def accuracy(pred: np.ndarray, target: np.ndarray, threshold: float = 0.5) -> float:
     """Fraction of correctly classified samples.
 
     With K > 1 outputs the predicted class is argmax_k pred_nk (logits or probabilities),
     compared with integer labels ``(N,)`` or the argmax of one-hot targets ``(N, K)``.
-    With one output (or a vector) the prediction is [pred > 0.5], compared with 0/1 targets.
+    With one output (or a vector) the prediction is [pred > threshold], compared with 0/1
+    targets: threshold 0.5 for probabilities, 0 for raw scores (σ(z) > 0.5 exactly when z > 0).
 
     Args:
         pred: ``(N, K)``, ``(N, 1)`` or ``(N,)``.
         target: labels ``(N,)`` (or a column ``(N, 1)``) or targets of ``pred``'s shape.
+        threshold: the decision threshold for single outputs.
 
     Returns:
         The accuracy, a float in [0, 1].
@@ -59,7 +68,12 @@ def accuracy(pred: np.ndarray, target: np.ndarray) -> float:
     if pred.ndim == 2 and pred.shape[1] > 1:
         labels = target.argmax(axis=1) if target.shape == pred.shape else target.reshape(-1)
         return float(np.mean(pred.argmax(axis=1) == labels))
-    return float(np.mean((pred.reshape(len(pred), -1) > 0.5) == (target.reshape(len(pred), -1) > 0.5)))
+    return float(np.mean((pred.reshape(len(pred), -1) > threshold) == (target.reshape(len(pred), -1) > 0.5)))
+
+
+def _accuracy_for(loss: Loss | None, pred: np.ndarray, target: np.ndarray) -> float:
+    """`accuracy` with the threshold that suits what ``loss`` takes (raw scores: 0)."""
+    return accuracy(pred, target, threshold=0.0 if isinstance(loss, SigmoidCrossEntropyLoss) else 0.5)
 
 
 @dataclass
@@ -129,7 +143,7 @@ def train_epoch(
         seen += len(xb)
         total_loss += value * len(xb)
         if isinstance(loss, CLASSIFICATION_LOSSES):
-            total_correct += accuracy(out, yb) * len(xb)
+            total_correct += _accuracy_for(loss, out, yb) * len(xb)
         on_batch()
     metrics = {"loss": total_loss / seen}
     if isinstance(loss, CLASSIFICATION_LOSSES):
@@ -154,7 +168,7 @@ def evaluate(net: Sequential, x: np.ndarray, y: np.ndarray, loss: Loss | None = 
         pred = net.predict(x)
         result = {} if loss is None else {"loss": loss.forward(pred, y)}
     if loss is None or isinstance(loss, CLASSIFICATION_LOSSES):
-        result["accuracy"] = accuracy(pred, y)
+        result["accuracy"] = _accuracy_for(loss, pred, y)
     return result
 
 
