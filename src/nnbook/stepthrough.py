@@ -187,11 +187,14 @@ def rich(text: str) -> str:
 
 def _svg_text(text: str) -> str:
     """SVG of a label: ``_{…}`` becomes a lowered, smaller tspan."""
-    return _SUB.sub(r'<tspan dy="4" font-size="0.8em">\1</tspan><tspan dy="-4"></tspan>', html.escape(text))
+    return _SUB.sub(r'<tspan dy="4" font-size="0.85em">\1</tspan><tspan dy="-4"></tspan>', html.escape(text))
 
 
+# Layout in viewBox units (840 wide; the book's column shows it about 690 px wide, so one unit
+# is about 0.82 px at 1280 px: the CSS font sizes keep every label, subscripts too, >= 9.5 px).
 _Y = {"1": 110, "2": 270}
-_BOX_X = {"h": 200, "o": 490}
+_BOX_X = {"h": 186, "o": 476}
+_BOX_W = 160
 _ROWS = (("net", "net_"), ("out", "out_"), ("∂E/∂out", "dE/dout_"), ("δ", "delta_"))
 _COLUMN_X = [175 + 85 * n for n in range(8)]
 
@@ -228,9 +231,9 @@ def diagram(example: TwoTwoTwoExample, steps: list[Step], texts: list[str], curr
     )
     parts = [f'<svg class="nnbook-st-svg" viewBox="0 0 840 470" width="100%" role="img" '
              f'aria-label="The 2-2-2 network with a slot for every value of one training step"><style>{_CSS}</style>']
-    for ident, x in (("input", 40), ("hidden layer", 270), ("output layer", 560), ("loss", 760)):
+    for ident, x in (("input", 40), ("hidden layer", _BOX_X["h"] + _BOX_W / 2), ("output layer", _BOX_X["o"] + _BOX_W / 2), ("loss", 760)):
         parts.append(_text(x, 34, ident, "st-muted", "middle"))
-    for col, (left, right) in enumerate(((64, _BOX_X["h"]), (_BOX_X["h"] + 140, _BOX_X["o"]))):
+    for col, (left, right) in enumerate(((64, _BOX_X["h"]), (_BOX_X["h"] + _BOX_W, _BOX_X["o"]))):
         names = ("w1", "w2", "w3", "w4") if col == 0 else ("w5", "w6", "w7", "w8")
         # w1/w5: 1 -> 1, w2/w6: 2 -> 1, w3/w7: 1 -> 2, w4/w8: 2 -> 2
         for name, (a, b) in zip(names, (("1", "1"), ("2", "1"), ("1", "2"), ("2", "2"))):
@@ -240,7 +243,7 @@ def diagram(example: TwoTwoTwoExample, steps: list[Step], texts: list[str], curr
             lx, ly = left + f * (right - left), y0 + f * (y1 - y0) + (-7 if a == b == "1" else 17 if a == b else 4)
             parts.append(_text(lx, ly, f"{name} = {short(weights[name])}", "st-halo", "middle"))
     for k, y in _Y.items():
-        parts.append(f'<line x1="630" y1="{y}" x2="690" y2="{y}" class="st-edge"/>')
+        parts.append(f'<line x1="{_BOX_X["o"] + _BOX_W}" y1="{y}" x2="690" y2="{y}" class="st-edge"/>')
     parts.append('<line x1="760" y1="128" x2="760" y2="172" class="st-edge"/><line x1="760" y1="252" x2="760" y2="208" class="st-edge"/>')
     for k, (value, y) in enumerate(zip(example.inputs, _Y.values()), start=1):
         parts.append(f'<circle cx="40" cy="{y}" r="24" {hl("st-node", f"i{k}")}/>')
@@ -250,19 +253,19 @@ def diagram(example: TwoTwoTwoExample, steps: list[Step], texts: list[str], curr
         for k, y in _Y.items():
             unit = f"{layer}{k}"
             top = y - 50
-            parts.append(f'<rect x="{x0}" y="{top}" width="140" height="100" rx="8" {hl("st-node", unit)}/>')
+            parts.append(f'<rect x="{x0}" y="{top}" width="{_BOX_W}" height="100" rx="8" {hl("st-node", unit)}/>')
             parts.append(_text(x0 + 8, top + 17, _svg_text(f"{layer}_{{{k}}}"), "st-label"))
             for row, (label, prefix) in enumerate(_ROWS):
                 parts.append(_text(x0 + 8, top + 37 + 18 * row, label, "st-muted"))
-                parts.append(slot(prefix + unit, x0 + 132, top + 37 + 18 * row))
+                parts.append(slot(prefix + unit, x0 + _BOX_W - 8, top + 37 + 18 * row))
     for name, y, target in (("o1", 110, example.targets[0]), ("total", 190, None), ("o2", 270, example.targets[1])):
         parts.append(f'<rect x="690" y="{y - 18}" width="140" height="36" rx="8" {hl("st-node", f"E{name}")}/>')
         parts.append(_text(698, y + 5, _svg_text(f"E_{{{name}}}"), "st-label"))
         parts.append(slot(f"E_{name}", 822, y + 5))
-        if target is not None:
-            parts.append(_text(760, y - 25, f"target {short(target)}", "st-muted", "middle"))
-    parts.append(_text(270, 345, f"bias b1 = {short(example.hidden_bias)} (both units)", "st-muted", "middle"))
-    parts.append(_text(560, 345, f"bias b2 = {short(example.output_bias)} (both units)", "st-muted", "middle"))
+        if target is not None:  # outside the connectors to E_total: above E_o1, below E_o2
+            parts.append(_text(760, y - 25 if name == "o1" else y + 36, f"target {short(target)}", "st-muted", "middle"))
+    for layer, bias, value in (("h", "b1", example.hidden_bias), ("o", "b2", example.output_bias)):
+        parts.append(_text(_BOX_X[layer] + _BOX_W / 2, 345, f"bias {bias} = {short(value)} (both units)", "st-muted", "middle"))
     rows = (("weight", 412), ("∂E/∂w", 434), (f"w⁺ (η = {short(example.learning_rate)})", 456))
     for label, y in rows:
         parts.append(_text(12, y, label, "st-muted"))
@@ -275,9 +278,6 @@ def diagram(example: TwoTwoTwoExample, steps: list[Step], texts: list[str], curr
         parts.append(slot(f"{name}+", x, 456, "middle"))
     parts.append("</svg>")
     return "".join(parts)
-
-
-
 
 
 class StepThrough:

@@ -128,3 +128,40 @@ def test_reveal_all_shows_the_library_values_and_start_again_hides_them(figure):
     assert root.locator(".st-next").is_disabled() and root.locator(".st-input").is_disabled()
     root.locator(".st-restart").click()
     assert slot(root, 0) == "?" and all(slot(root, k) == "" for k in range(1, len(steps)))
+
+
+# Every label of the diagram, in CSS pixels as drawn: the smallest font size (subscripts
+# included) and the pairs of labels whose boxes overlap by more than half a pixel.
+LABELS = """root => {
+    const svg = root.querySelector('svg');
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const labels = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim());
+    let smallest = Infinity, smallestText = '';
+    for (const t of labels) {
+        for (const part of [t, ...t.querySelectorAll('tspan')].filter(e => e.textContent.trim())) {
+            const px = parseFloat(getComputedStyle(part).fontSize) * scale;
+            if (px < smallest) { smallest = px; smallestText = t.textContent; }
+        }
+    }
+    const boxes = labels.map(t => [t.textContent, t.getBoundingClientRect()]);
+    const clashes = [];
+    boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, s]) => {
+        if (r.left < s.right - 0.5 && s.left < r.right - 0.5 && r.top < s.bottom - 0.5 && s.top < r.bottom - 0.5) {
+            clashes.push(a + ' / ' + b);
+        }
+    }));
+    return {smallest, smallestText, clashes};
+}"""
+
+
+def test_every_label_is_legible_and_none_overlaps_when_all_are_shown(page_at):
+    page, problems = page_at(PAGE)
+    figures = page.locator(".nnbook-stepthrough")
+    for i in range(figures.count()):
+        root = figures.nth(i)
+        root.scroll_into_view_if_needed()
+        root.locator(".st-all").click()
+        labels = root.evaluate(LABELS)
+        assert labels["smallest"] >= 9.0, f"figure {i + 1}: '{labels['smallestText']}' is drawn at {labels['smallest']:.1f} px"
+        assert not labels["clashes"], f"figure {i + 1}: overlapping labels: {labels['clashes']}"
+    assert not problems, "\n".join(problems)
