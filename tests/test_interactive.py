@@ -35,7 +35,7 @@ def test_static_html_reaches_every_combination_with_distinct_scenes():
     assert len(data["combos"]) == 15 and len(set(data["combos"])) == 15, "every setting must paint its own picture"
     assert 'data-combo="10"' in html  # defaults w=1 (index 3), b=0 (index 1): 3 * 3 + 1
     assert html.count('type="range"') == 2 and 'aria-valuetext="1"' in html
-    assert "all 15 settings (5 w × 3 b) precomputed" in html
+    assert "All 15 settings precomputed (5 w × 3 b); Jupyter recomputes each move live." in html
 
 
 def test_scene_holds_the_library_numbers_in_pixels():

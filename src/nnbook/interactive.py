@@ -78,9 +78,11 @@ _STYLE = (
     "align-items:center;color:inherit;min-height:2em}.nnbook-slider-controls input[type=range]"
     "{width:min(11em,45vw);accent-color:var(--pst-color-primary,#0072b2)}"
     ".nnbook-slider-controls output{min-width:3em;font-variant-numeric:tabular-nums}"
-    ".nnbook-slider-controls select{color:inherit;background:var(--pst-color-background,transparent);"
-    "border:1px solid currentColor;border-radius:4px;padding:0.1em 0.3em;font:inherit}"
-    "html[data-theme=dark] .nnbook-slider-controls{color-scheme:dark}"
+    # The book shows outputs on a light panel in both themes: the select keeps the panel's
+    # colours (transparent box, inherited ink) and its pop-up list is dark on white.
+    ".nnbook-slider-controls select{color:inherit;background:transparent;border:1px solid currentColor;"
+    "border-radius:4px;padding:0.1em 0.3em;font:inherit}.nnbook-slider-controls option{color:#1f2328;"
+    "background:#fff}"
     ".nnbook-slider-note{font-size:0.8em;opacity:0.8;margin:0.2em 0 0}</style>"
 )
 
@@ -244,7 +246,7 @@ class SliderPlot:
         total = math.prod(len(o) for o in offered)
         finer = any(len(o) < len(c.values) for c, o in zip(self.controls, offered))
         rest = "Jupyter has finer steps" if finer else "Jupyter recomputes each move live"
-        return f"Book version: all {total:,} settings ({sizes}) precomputed; {rest}."
+        return f"All {total:,} settings precomputed ({sizes}); {rest}."
 
     @staticmethod
     def _control_html(control: Control, offered: list[int], default: int) -> str:

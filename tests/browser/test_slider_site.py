@@ -119,8 +119,8 @@ def test_controls_read_well_on_both_themes(open_page, theme):
         pytest.skip("no slider pages")
     page, problems = open_page(SLIDER_PAGES[0], theme)
     pairs = page.evaluate(
-        """() => Array.from(document.querySelectorAll('.nnbook-slider-controls label, .nnbook-slider-controls select,
-                .nnbook-slider-note')).map(e => {
+        """() => Array.from(document.querySelectorAll(
+                '.nnbook-slider-controls label, .nnbook-slider-controls select, .nnbook-slider-note')).map(e => {
             let el = e, bg = 'rgba(0, 0, 0, 0)';
             while (el && (bg === 'rgba(0, 0, 0, 0)' || bg === 'transparent')) { bg = getComputedStyle(el).backgroundColor; el = el.parentElement; }
             return [getComputedStyle(e).color, bg, getComputedStyle(e).opacity];
