@@ -114,6 +114,7 @@
   function paint(frame, target) {
     var ratio = Math.min(window.devicePixelRatio || 1, 2);
     target.width = Math.round(data.width * ratio); target.height = Math.round(data.height * ratio);
+    target.style.width = data.width + "px";  // sharp on high-density screens, same size as the picture
     var ctx = target.getContext("2d");
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, data.width, data.height);
@@ -144,15 +145,21 @@
       canvas.hidden = false; img.hidden = true;
       root.setAttribute("data-frame", frame);
       root.setAttribute("data-painted", c);
+    }).catch(function () {
+      // A browser without DecompressionStream keeps the default picture and says why.
+      root.querySelector(".nnbook-slider-note").textContent =
+        "This browser cannot unpack the precomputed settings: the picture shows the default.";
     });
   }
 
+  // Unpack the data as soon as the reader comes near (show() reports a failure).
+  function warm() { ready().catch(function () {}); }
   inputs.forEach(function (el) {
     el.addEventListener("input", show);
     el.addEventListener("change", show);
-    el.addEventListener("focus", ready);
+    el.addEventListener("focus", warm);
   });
-  root.addEventListener("pointerenter", ready, { once: true });
+  root.addEventListener("pointerenter", warm, { once: true });
   root.nnbookSlider = {
     ready: ready,
     frameOf: function (c) { return ready().then(function () { return data.combos[c]; }); },

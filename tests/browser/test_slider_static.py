@@ -116,10 +116,10 @@ def open_figure(browser, tmp_path):
     """Write a figure's static HTML into a page, open it; yields (page, problems)."""
     contexts = []
 
-    def open_page(plot: SliderPlot, width: int = 1000, theme: str = "light"):
+    def open_page(plot: SliderPlot, width: int = 1000, theme: str = "light", scale: float = 1):
         path = tmp_path / "figure.html"
         path.write_text(f'<!doctype html><html data-theme="{theme}"><meta charset="utf-8"><body>{plot.static_html()}</body></html>')
-        context = browser.new_context(viewport={"width": width, "height": 900}, device_scale_factor=1)
+        context = browser.new_context(viewport={"width": width, "height": 900}, device_scale_factor=scale)
         contexts.append(context)
         page = context.new_page()
         problems: list[str] = []
@@ -214,4 +214,14 @@ def test_controls_fit_a_phone_and_read_on_both_themes(open_figure, theme):
     )
     page_width, viewport, picture, rightmost = sizes
     assert page_width <= viewport and picture <= viewport and rightmost <= viewport, sizes
+    assert not problems, "\n".join(problems)
+
+
+def test_a_high_density_screen_gets_a_sharp_canvas_of_the_same_size(open_figure):
+    page, problems = open_figure(line_plot(), scale=2)
+    before = page.evaluate("() => document.querySelector('.nnbook-slider img').getBoundingClientRect().width")
+    page.locator('[data-control="b"]').fill("0")
+    page.wait_for_function("() => document.querySelector('.nnbook-slider').dataset.painted !== undefined")
+    size = page.evaluate("() => { const c = document.querySelector('.nnbook-slider canvas'); return [c.width, c.getBoundingClientRect().width]; }")
+    assert size == [2 * before, before]
     assert not problems, "\n".join(problems)
