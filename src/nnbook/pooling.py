@@ -23,8 +23,6 @@ import numpy as np
 from nnbook._checks import check_forward_called, check_same_shape, check_shape, format_shape, shape_hint
 from nnbook.conv import _integer, _offset_slices, _pair, _Windowed, conv_output_size
 
-Size = int | tuple[int, int]  # ``k`` for a ``k x k`` window, or ``(kh, kw)``
-
 __all__ = [
     "max_pool2d_naive",
     "max_pool2d_naive_backward",
@@ -35,7 +33,7 @@ __all__ = [
 ]
 
 
-def _pool_geometry(kernel_size: Size, stride: int | None) -> tuple[tuple[int, int], int]:
+def _pool_geometry(kernel_size: int | tuple[int, int], stride: int | None) -> tuple[tuple[int, int], int]:
     """``((kh, kw), S)``, with the stride defaulting to the (square) window size."""
     kernel = _pair(kernel_size, "kernel_size")
     if stride is None and kernel[0] != kernel[1]:
@@ -50,7 +48,7 @@ def _pool_geometry(kernel_size: Size, stride: int | None) -> tuple[tuple[int, in
 
 
 def _naive_geometry(
-    x: np.ndarray, kernel_size: Size, stride: int | None
+    x: np.ndarray, kernel_size: int | tuple[int, int], stride: int | None
 ) -> tuple[np.ndarray, tuple[int, int], int, tuple[int, int, int, int]]:
     """``(x as floats, (kh, kw), S, (N, C, Ho, Wo))`` for the loop versions."""
     x = np.asarray(x, dtype=float)
@@ -64,7 +62,9 @@ def _naive_geometry(
     return x, (kh, kw), S, (N, C, conv_output_size(H, kh, S), conv_output_size(W, kw, S))
 
 
-def max_pool2d_naive(x: np.ndarray, kernel_size: Size, stride: int | None = None) -> np.ndarray:
+def max_pool2d_naive(
+    x: np.ndarray, kernel_size: int | tuple[int, int], stride: int | None = None
+) -> np.ndarray:
     """Max pooling written as plain loops, to read rather than to run.
 
     Formula: ``out[n, c, i, j] = max_{m, k} x[n, c, i*S + m, j*S + k]``.
@@ -86,7 +86,7 @@ def max_pool2d_naive(x: np.ndarray, kernel_size: Size, stride: int | None = None
 
 
 def max_pool2d_naive_backward(
-    x: np.ndarray, dout: np.ndarray, kernel_size: Size, stride: int | None = None
+    x: np.ndarray, dout: np.ndarray, kernel_size: int | tuple[int, int], stride: int | None = None
 ) -> np.ndarray:
     """The gradient of max pooling as plain loops: each window's gradient goes to its maximum.
 
@@ -112,7 +112,9 @@ def max_pool2d_naive_backward(
     return dx
 
 
-def avg_pool2d_naive(x: np.ndarray, kernel_size: Size, stride: int | None = None) -> np.ndarray:
+def avg_pool2d_naive(
+    x: np.ndarray, kernel_size: int | tuple[int, int], stride: int | None = None
+) -> np.ndarray:
     """Average pooling written as plain loops, to read rather than to run.
 
     Formula: ``out[n, c, i, j] = mean_{m, k} x[n, c, i*S + m, j*S + k]``. Arguments and result
@@ -127,7 +129,7 @@ def avg_pool2d_naive(x: np.ndarray, kernel_size: Size, stride: int | None = None
 
 
 def avg_pool2d_naive_backward(
-    x: np.ndarray, dout: np.ndarray, kernel_size: Size, stride: int | None = None
+    x: np.ndarray, dout: np.ndarray, kernel_size: int | tuple[int, int], stride: int | None = None
 ) -> np.ndarray:
     """The gradient of average pooling as plain loops: each window shares its gradient evenly.
 
@@ -151,7 +153,7 @@ class _Pool2D(_Windowed):
 
     padding = 0
 
-    def __init__(self, kernel_size: Size, stride: int | None = None) -> None:
+    def __init__(self, kernel_size: int | tuple[int, int], stride: int | None = None) -> None:
         super().__init__()
         self.kernel, self.stride = _pool_geometry(kernel_size, stride)
         self._cache: tuple[np.ndarray, np.ndarray] | None = None
