@@ -12,6 +12,8 @@ average-pooling pair) visit one window at a time and state the definitions. The 
 :class:`MaxPool2D` and :class:`AvgPool2D` compute the same numbers with a Python loop over the
 ``kh*kw`` kernel offsets only: offset ``(m, k)`` touches the strided slice
 ``x[:, :, m::S, k::S]`` (cut to ``Ho x Wo``), one whole ``(N, C, Ho, Wo)`` array at a time.
+Their outputs and gradients keep the memory layout of the input, so the batch-last arrays that
+:class:`nnbook.conv.Conv2D` hands on stay batch-last for the next convolution.
 """
 
 from __future__ import annotations
