@@ -30,7 +30,8 @@ from matplotlib.colors import ListedColormap, to_rgb
 
 from nnbook.activations import Identity, ReLU, Sigmoid, Tanh
 from nnbook.base import Layer
-from nnbook.interactive import Control, SliderPlot
+from nnbook.interactive import SliderPlot
+from nnbook.slider_controls import Control
 from nnbook.layers import Linear
 from nnbook.network import Sequential
 from nnbook.plotting import COLUMN_WIDTH, INK, PALETTE
@@ -295,7 +296,7 @@ class Playground(SliderPlot):
             title = f"{name}, epoch {epoch}"
             scores = [f"{kind} accuracy {a:.0%}" for kind, a in zip(("training", "validation"), runs.accuracy[(*index, k)])]
             return [
-                (image, cells.tobytes(), lambda: image.set_data(cells)),
+                (image, cells, lambda: image.set_data(cells)),
                 *((scatter, name, lambda c=c, scatter=scatter: scatter.set_offsets(x[y == c].reshape(-1, 2)))
                   for c, scatter in enumerate(points)),
                 (train_line, index, lambda: set_line(train_line, epochs, runs.loss[index])),
@@ -318,21 +319,29 @@ class Playground(SliderPlot):
 
         The map changes with every frame, the texts with most, the curves with the run, the
         cursor with the epoch, the points with the data set; the axes and the legend never.
+        The map's cells are encoded from the run's codes and the colour map's colours directly,
+        as `SceneEncoder.cells` does for the image artist (a test checks they are the same).
         """
         offered = [list(range(len(c.values))) for c in self.controls]
         self.render(**self.defaults())
         encoder = SceneEncoder(self.figure)
         parts = encoder.parts()
+        image = self.figure.axes[0].images[0]
+        colours = image.to_rgba(np.arange(3 * len(CLASS_STYLES))[None], bytes=True)[0]
+        geometry = encoder.image_geometry(image)
         encoded: dict[tuple[int, Any], list[int]] = {}
         frames = []
         with matplotlib.rc_context(self._style):  # titles and texts in the book's sizes, as in render()
             for combo in itertools.product(*offered):
                 current = {}
                 for artist, shows, show in self._plan({c.name: c.values[i] for c, i in zip(self.controls, combo)}):
-                    key = (id(artist), shows)
+                    key = (id(artist), shows.tobytes() if artist is image else shows)
                     if key not in encoded:
-                        show()
-                        encoded[key] = encoder.artist_items(artist)
+                        if artist is image:  # the map's cells straight from the codes: no set_data
+                            encoded[key] = encoder.cells(shows, colours, geometry)
+                        else:
+                            show()
+                            encoded[key] = encoder.artist_items(artist)
                     current[id(artist)] = encoded[key]
                 frames.append(encoder.add_frame([i for artist, items in parts for i in current.get(id(artist), items)]))
         data = encoder.data()

@@ -95,6 +95,19 @@ def _delta(points: np.ndarray) -> list[int]:
     return q[moved].ravel().tolist()
 
 
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct values and, per element, its position among them (``np.unique``'s
+    ``return_inverse``; by counting for small non-negative integers, which is several times faster)."""
+    flat = values.ravel()
+    if flat.dtype.kind in "iu" and flat.size and 0 <= flat.min() and flat.max() < 4096:
+        present = np.flatnonzero(np.bincount(flat))
+        lookup = np.zeros(present[-1] + 1, dtype=np.intp)
+        lookup[present] = np.arange(len(present))
+        return present.astype(flat.dtype), lookup[flat]
+    distinct, inverse = np.unique(flat, return_inverse=True)
+    return distinct, inverse.ravel()
+
+
 def content_artists(ax: Axes) -> list[Artist]:
     """The artists of ``ax`` that ``draw`` makes (lines, patches, collections, texts, images, titles)."""
     found: list[Artist] = [*ax.lines, *ax.patches, *ax.collections, *ax.texts, *ax.images, *ax.artists, *ax.tables]
@@ -345,39 +358,56 @@ class SceneEncoder:
         ):
             return self._raster(image)
         if array.ndim == 2 and not np.ma.is_masked(array):  # colour the distinct values only
-            values, index = np.unique(np.asarray(array), return_inverse=True)
+            values, index = _distinct(np.asarray(array))
             norm = image.norm
             key = (id(image.cmap), id(norm), norm.vmin, norm.vmax, image.get_alpha(), values.dtype.str, values.tobytes())
             if key not in self._value_colours:
-                self._value_colours[key] = image.to_rgba(values[None], alpha=image.get_alpha(), bytes=True)
-            rgba = self._value_colours[key]
+                self._value_colours[key] = image.to_rgba(values[None], alpha=image.get_alpha(), bytes=True)[0]
+            colours = self._value_colours[key]
         else:
-            rgba = image.to_rgba(array, alpha=image.get_alpha(), bytes=True)
-            index = np.arange(rgba.shape[0] * rgba.shape[1])
-        colours, merged = np.unique(np.ascontiguousarray(rgba).view(np.uint32).ravel(), return_inverse=True)
-        if len(colours) > len(CELL_CODES):
-            return self._raster(image)
-        index = merged[index.ravel()]
-        rows, cols = array.shape[:2]
+            colours = image.to_rgba(array, alpha=image.get_alpha(), bytes=True).reshape(-1, 4)
+            index = np.arange(len(colours))
+        items = self.cells(index.reshape(array.shape[:2]), colours, self.image_geometry(image))
+        return self._raster(image) if items is None else items
+
+    def image_geometry(self, image: AxesImage) -> tuple[list[float], bool, bool, int]:
+        """Where an image's cells go: ``(rect, flip_rows, flip_cols, clip)`` for `cells`.
+
+        ``rect`` is ``[x, y, w, h]`` in canvas pixels; the flips say whether the array's rows
+        (columns) run upwards (leftwards) on the page (origin, inverted axes).
+        """
         left, right, bottom, top = image.get_extent()
-        first_row_y = top if image.origin == "upper" else bottom
-        other_row_y = bottom if image.origin == "upper" else top
-        (x0, y0), (x1, y1) = ax.transData.transform([(left, first_row_y), (right, other_row_y)])
-        grid = index.reshape(rows, cols)
-        if y0 < y1:  # the first row lies lower on the page: store the rows from the top
-            grid = grid[::-1]
-        if x0 > x1:
-            grid = grid[:, ::-1]
-        flat = grid.ravel()
+        first_row_y, other_row_y = (top, bottom) if image.origin == "upper" else (bottom, top)
+        (x0, y0), (x1, y1) = image.axes.transData.transform([(left, first_row_y), (right, other_row_y)])
+        rect = [round(float(v), 2) for v in (min(x0, x1), self.height - max(y0, y1), abs(x1 - x0), abs(y1 - y0))]
+        return rect, bool(y0 < y1), bool(x0 > x1), self._clip(image)
+
+    def cells(self, index: np.ndarray, colours: np.ndarray, geometry: tuple[list[float], bool, bool, int]) -> list[int] | None:
+        """An image item: cell (r, c) of colour ``colours[index[r, c]]``, placed by ``geometry``.
+
+        Args:
+            index: integer array ``(rows, cols)``, the array's rows and columns.
+            colours: RGBA bytes ``(V, 4)``, one per value of ``index``.
+            geometry: from `image_geometry`.
+
+        Returns:
+            The item's number in a list, or None when the cells show more than 64 colours.
+        """
+        present, position = _distinct(index)
+        palette, merged = np.unique(np.ascontiguousarray(colours[present], dtype=np.uint8).view(np.uint32).ravel(), return_inverse=True)
+        if len(palette) > len(CELL_CODES):
+            return None
+        rect, flip_rows, flip_cols, clip = geometry
+        grid = merged[position].reshape(index.shape)
+        grid = grid[::-1] if flip_rows else grid
+        flat = (grid[:, ::-1] if flip_cols else grid).ravel()
         starts = np.flatnonzero(np.concatenate([[True], flat[1:] != flat[:-1]]))
         lengths = np.diff(np.append(starts, flat.size)).tolist()
         codes = np.frombuffer(CELL_CODES.encode("ascii"), dtype=np.uint8)[flat[starts]].tobytes().decode("ascii")
-        cells = "".join(code if n == 1 else f"{code}{n}" for code, n in zip(codes, lengths))
-        palette = [None if c[3] == 0 else "#%02x%02x%02x%02x" % tuple(c) for c in colours.view(np.uint8).reshape(-1, 4).tolist()]
-        style = self._intern("styles", ["cells", palette])
-        x, y = min(x0, x1), self.height - max(y0, y1)
-        rect = [round(float(v), 2) for v in (x, y, abs(x1 - x0), abs(y1 - y0))]
-        return [self._intern("items", [4, style, self._clip(image), *rect, cols, cells])]
+        cells = "".join([code if n == 1 else f"{code}{n}" for code, n in zip(codes, lengths)])
+        colours_hex = [None if c[3] == 0 else "#%02x%02x%02x%02x" % tuple(c) for c in palette.view(np.uint8).reshape(-1, 4).tolist()]
+        style = self._intern("styles", ["cells", colours_hex])
+        return [self._intern("items", [4, style, clip, *rect, index.shape[1], cells])]
 
     def _raster(self, *artists: Artist) -> list[int]:
         """Draw ``artists`` alone on a transparent canvas and keep the part they cover."""
