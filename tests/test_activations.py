@@ -7,6 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import nnbook.activations as act
+
 from nnbook.activations import (
     ACTIVATIONS,
     Identity,
@@ -125,3 +127,13 @@ def test_layer_reprs_and_batch_of_one():
     out = Softmax().forward(np.array([[1.0, 1.0]]))
     assert out.shape == (1, 2) and np.allclose(out, 0.5)
     assert Tanh().output_shape((5, 3)) == (5, 3)
+
+
+@pytest.mark.parametrize("name", ["identity", "step", "sigmoid", "tanh", "relu", "leaky_relu", "softmax", "log_softmax",
+                                  "identity_grad", "sigmoid_grad", "tanh_grad", "relu_grad", "leaky_relu_grad"])
+def test_float32_stays_float32_and_integers_become_float64(name):
+    fn = getattr(act, name)
+    z = np.linspace(-3, 3, 12).reshape(3, 4)
+    assert fn(z.astype(np.float32)).dtype == np.float32
+    assert fn(np.arange(12).reshape(3, 4)).dtype == np.float64
+    np.testing.assert_allclose(fn(z.astype(np.float32)), fn(z), rtol=1e-6, atol=1e-6)

@@ -18,14 +18,20 @@ from nnbook.base import Layer
 ArrayFn = Callable[[np.ndarray], np.ndarray]
 
 
+def _floats(z: np.ndarray) -> np.ndarray:
+    """``z`` as a floating-point array: float32 stays float32, anything else becomes float64."""
+    z = np.asarray(z)
+    return z if z.dtype.kind == "f" else z.astype(np.float64)
+
+
 def identity(z: np.ndarray) -> np.ndarray:
     """Linear (identity) activation: f(z) = z. Shape in = shape out."""
-    return np.asarray(z, dtype=float).copy()
+    return _floats(z).copy()
 
 
 def identity_grad(z: np.ndarray) -> np.ndarray:
     """Derivative of the identity: f'(z) = 1. Shape in = shape out."""
-    return np.ones_like(np.asarray(z, dtype=float))
+    return np.ones_like(_floats(z))
 
 
 def step(z: np.ndarray) -> np.ndarray:
@@ -34,7 +40,8 @@ def step(z: np.ndarray) -> np.ndarray:
     Its derivative is 0 wherever it exists, which is why gradient descent cannot train
     a network of step units.
     """
-    return (np.asarray(z) > 0).astype(float)
+    z = _floats(z)
+    return (z > 0).astype(z.dtype)
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -42,7 +49,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
     Computed as e^(z)/(1 + e^(z)) for negative z so that e^(−z) never overflows.
     """
-    z = np.asarray(z, dtype=float)
+    z = _floats(z)
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -55,33 +62,35 @@ def sigmoid_grad(z: np.ndarray) -> np.ndarray:
 
 def tanh(z: np.ndarray) -> np.ndarray:
     """Hyperbolic tangent: tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z)), values in (−1, 1)."""
-    return np.tanh(np.asarray(z, dtype=float))
+    return np.tanh(_floats(z))
 
 
 def tanh_grad(z: np.ndarray) -> np.ndarray:
     """Derivative of tanh: tanh'(z) = 1 − tanh(z)². Shape in = shape out."""
-    return 1.0 - np.tanh(np.asarray(z, dtype=float)) ** 2
+    return 1.0 - np.tanh(_floats(z)) ** 2
 
 
 def relu(z: np.ndarray) -> np.ndarray:
     """Rectified linear unit: ReLU(z) = max(0, z). Shape in = shape out."""
-    return np.maximum(np.asarray(z, dtype=float), 0.0)
+    return np.maximum(_floats(z), 0)
 
 
 def relu_grad(z: np.ndarray) -> np.ndarray:
     """Derivative of ReLU: 1 for z > 0, else 0 (0 is used at z = 0). Shape in = shape out."""
-    return (np.asarray(z) > 0).astype(float)
+    z = _floats(z)
+    return (z > 0).astype(z.dtype)
 
 
 def leaky_relu(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
     """Leaky ReLU: f(z) = z for z > 0, α·z otherwise. Shape in = shape out."""
-    z = np.asarray(z, dtype=float)
+    z = _floats(z)
     return np.where(z > 0, z, alpha * z)
 
 
 def leaky_relu_grad(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
     """Derivative of leaky ReLU: 1 for z > 0, α otherwise. Shape in = shape out."""
-    return np.where(np.asarray(z) > 0, 1.0, alpha)
+    z = _floats(z)
+    return np.where(z > 0, 1.0, alpha).astype(z.dtype)
 
 
 def softmax(a: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -97,7 +106,7 @@ def softmax(a: np.ndarray, axis: int = -1) -> np.ndarray:
     Returns:
         Probabilities of the same shape, non-negative and summing to 1 along ``axis``.
     """
-    a = np.asarray(a, dtype=float)
+    a = _floats(a)
     e = np.exp(a - np.max(a, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
 
@@ -116,7 +125,7 @@ def log_softmax(a: np.ndarray, axis: int = -1) -> np.ndarray:
     Returns:
         Log-probabilities of the same shape, all ≤ 0.
     """
-    a = np.asarray(a, dtype=float)
+    a = _floats(a)
     shifted = a - np.max(a, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
