@@ -7,7 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nnbook.activations import sigmoid, softmax
+from nnbook.activations import Sigmoid, sigmoid, softmax
+from nnbook.layers import Linear
+from nnbook.network import Sequential
+from nnbook.train import evaluate
 from nnbook.gradcheck import check_loss
 from nnbook.examples import S2_EXAMPLE, S4_EXAMPLE
 from nnbook.losses import (
@@ -20,6 +23,7 @@ from nnbook.losses import (
     MSELoss,
     SequenceCrossEntropyLoss,
     SigmoidCrossEntropyLoss,
+    SigmoidFocalLoss,
     SoftmaxCrossEntropyLoss,
     binary_cross_entropy,
     cross_entropy,
@@ -30,6 +34,7 @@ from nnbook.losses import (
     mse,
     sequence_cross_entropy,
     sigmoid_cross_entropy,
+    sigmoid_focal_loss,
     softmax_cross_entropy,
 )
 
@@ -73,6 +78,10 @@ def make_case(kind, n, k, rng):
         return FocalLoss(gamma=2.0), probs, bits
     if kind == "focal_alpha":
         return FocalLoss(gamma=0.5, alpha=0.25), probs, bits
+    if kind == "sigmoid_focal":
+        return SigmoidFocalLoss(gamma=2.0), 3 * logits, bits
+    if kind == "sigmoid_focal_alpha":
+        return SigmoidFocalLoss(gamma=0.5, alpha=0.25), 3 * logits, bits
     t = k + 1
     mask = (rng.random((n, t)) < 0.7).astype(float)
     mask[:, 0] = 1.0
@@ -80,7 +89,8 @@ def make_case(kind, n, k, rng):
 
 
 KINDS = ["mse", "mae", "half", "huber", "bce", "sigmoid_ce", "sigmoid_ce_soft", "ce_labels",
-         "ce_onehot", "softmax_ce_labels", "softmax_ce_soft", "focal", "focal_alpha", "sequence"]
+         "ce_onehot", "softmax_ce_labels", "softmax_ce_soft", "focal", "focal_alpha", "sigmoid_focal",
+         "sigmoid_focal_alpha", "sequence"]
 
 
 @settings(max_examples=40, deadline=None)
@@ -197,6 +207,58 @@ def test_focal_loss_known_gradient_and_bad_settings():
         focal_loss(np.array([[0.5]]), np.array([[1.0]]), alpha=1.5)
 
 
+def test_sigmoid_focal_loss_is_focal_loss_of_the_sigmoid_and_exact_at_huge_scores(rng):
+    z = rng.normal(size=(7, 2)) * 3
+    y = (rng.random((7, 2)) < 0.5).astype(float)
+    for gamma, alpha in [(0.0, None), (2.0, None), (2.0, 0.25), (0.5, 0.75)]:
+        assert sigmoid_focal_loss(z, y, gamma, alpha) == pytest.approx(focal_loss(sigmoid(z), y, gamma, alpha), rel=1e-10)
+        fused, probs, layer = SigmoidFocalLoss(gamma, alpha), FocalLoss(gamma, alpha), Sigmoid()
+        fused.forward(z, y)
+        probs.forward(layer.forward(z), y)
+        assert np.allclose(fused.backward(), layer.backward(probs.backward()), rtol=1e-9, atol=1e-15)
+    # γ = 0 without α is the fused sigmoid cross-entropy, gradient (σ(z) − y) / n
+    plain = SigmoidFocalLoss(gamma=0.0)
+    assert plain.forward(z, y) == pytest.approx(sigmoid_cross_entropy(z, y), rel=1e-12)
+    assert np.allclose(plain.backward(), (sigmoid(z) - y) / z.size)
+    # wrong by 1e4: the loss is α_t · 1e4 (the factor (1 − p_t)^γ is exactly 1) and the gradient
+    # −s α_t / n, where the probability route (Sigmoid + FocalLoss) has clipped p and gives 0
+    huge = np.array([[1e4, -1e4, 1e4, -1e4]])
+    labels = np.array([[0.0, 1.0, 1.0, 0.0]])                 # two wrong, two right
+    loss = SigmoidFocalLoss(gamma=2.0, alpha=0.25)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert loss.forward(huge, labels) == pytest.approx((0.75 * 1e4 + 0.25 * 1e4) / 4)
+        assert np.array_equal(loss.backward(), np.array([[0.75, -0.25, 0.0, 0.0]]) / 4)
+    layer, probs = Sigmoid(), FocalLoss(gamma=2.0, alpha=0.25)
+    probs.forward(layer.forward(huge), labels)
+    assert not layer.backward(probs.backward()).any()
+    assert repr(loss) == "SigmoidFocalLoss(gamma=2.0, alpha=0.25)"
+    with pytest.raises(ValueError, match=r"SigmoidFocalLoss expected gamma >= 0"):
+        SigmoidFocalLoss(gamma=-0.5)
+
+
+def test_focal_losses_refuse_soft_targets_and_name_the_fix():
+    soft = np.array([[1.0], [0.7], [0.0]])
+    with pytest.raises(ValueError, match=r"focal_loss expected labels y in \{0, 1\}, got 1 other value\(s\), "
+                       r"e.g. 0.7: .*SigmoidCrossEntropyLoss"):
+        focal_loss(np.full((3, 1), 0.5), soft)
+    with pytest.raises(ValueError, match=r"SigmoidFocalLoss\(gamma=2.0, alpha=None\) expected labels y in \{0, 1\}"):
+        SigmoidFocalLoss().forward(np.zeros((3, 1)), soft)
+    with pytest.raises(ValueError, match=r"FocalLoss\(gamma=2.0, alpha=None\) expected labels"):
+        FocalLoss().forward(np.full((3, 1), 0.5), soft)
+
+
+def test_sigmoid_focal_loss_trains_with_the_raw_score_threshold(rng):
+    # fit and evaluate count a positive where the raw score is above 0, as for SigmoidCrossEntropyLoss
+    x = rng.normal(size=(40, 1))
+    y = (x > 0).astype(float)
+    net = Sequential(Linear(1, 1))
+    net.layers[0].params["W"][...] = 1.0
+    net.layers[0].params["b"][...] = 0.0
+    assert isinstance(SigmoidFocalLoss(), SigmoidCrossEntropyLoss)
+    assert evaluate(net, x, y, SigmoidFocalLoss())["accuracy"] == 1.0
+
+
 def test_bad_dtype_empty_batch_and_order():
     with pytest.raises(ValueError, match="dtype"):
         MSELoss().forward(np.array([["a"]]), np.array([["b"]]))
@@ -290,7 +352,7 @@ def test_probability_losses_refuse_raw_scores_and_name_the_fix():
     with pytest.raises(ValueError, match=r"binary_cross_entropy .*use sigmoid_cross_entropy"):
         binary_cross_entropy(scores, np.ones((3, 1)))
     with pytest.raises(ValueError, match=r"FocalLoss\(gamma=2.0, alpha=None\) expected probabilities.*"
-                       r"put a Sigmoid layer before this loss"):
+                       r"use SigmoidFocalLoss, which takes raw scores, or put a Sigmoid layer before this loss"):
         FocalLoss().forward(scores, np.ones((3, 1)))
     with pytest.raises(ValueError, match=r"SequenceCrossEntropyLoss\(\) expected probabilities"):
         SequenceCrossEntropyLoss().forward(logits[None], [[0, 1]])

@@ -7,7 +7,8 @@ gradient that starts backpropagation.
 
 - `nnbook.losses.regression`: `mse`, `mae`, `huber`, `half_squared_error` and their classes;
 - `nnbook.losses.classification`: binary, sigmoid (on raw scores), categorical, softmax
-  (on raw scores), sequence and focal cross-entropy and their classes;
+  (on raw scores), sequence and focal (on probabilities and on raw scores) cross-entropy and
+  their classes;
 - `nnbook.losses.base`: the `Loss` base class and the checks every loss shares.
 
 Everything is importable from ``nnbook.losses`` directly.
@@ -20,12 +21,14 @@ from nnbook.losses.classification import (
     FocalLoss,
     SequenceCrossEntropyLoss,
     SigmoidCrossEntropyLoss,
+    SigmoidFocalLoss,
     SoftmaxCrossEntropyLoss,
     binary_cross_entropy,
     cross_entropy,
     focal_loss,
     sequence_cross_entropy,
     sigmoid_cross_entropy,
+    sigmoid_focal_loss,
     softmax_cross_entropy,
 )
 from nnbook.losses.regression import (
@@ -52,6 +55,7 @@ __all__ = [
     "softmax_cross_entropy",
     "sequence_cross_entropy",
     "focal_loss",
+    "sigmoid_focal_loss",
     "MSELoss",
     "MAELoss",
     "HuberLoss",
@@ -62,4 +66,5 @@ __all__ = [
     "SoftmaxCrossEntropyLoss",
     "SequenceCrossEntropyLoss",
     "FocalLoss",
+    "SigmoidFocalLoss",
 ]

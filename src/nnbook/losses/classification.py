@@ -8,6 +8,9 @@ prediction minus target,
 - sigmoid + binary cross-entropy: ``dL/dz = σ(z) − y``;
 - softmax + categorical cross-entropy: ``dL/dz = softmax(z) − y``.
 
+Focal loss comes in both forms too: `FocalLoss` on probabilities, `SigmoidFocalLoss` on raw
+scores (as RetinaNet and ``torchvision.ops.sigmoid_focal_loss`` compute it).
+
 The forms on probabilities clip p to [ε, 1 − ε] (ε = 1e-12) before the logarithm, and
 refuse values that are not probabilities (see `nnbook.losses.base.check_probabilities`).
 """
@@ -31,10 +34,9 @@ from nnbook.losses.base import (
 )
 
 
-def _binary_probabilities(pred: Any, owner: object, fused: bool = True) -> np.ndarray:
+def _binary_probabilities(pred: Any, owner: object, raw_score_loss: str) -> np.ndarray:
     pred = check_pred(pred, owner)
-    raw = "SigmoidCrossEntropyLoss" if isinstance(owner, Loss) else "sigmoid_cross_entropy"
-    check_probabilities(pred, owner, raw if fused else None, "Sigmoid")
+    check_probabilities(pred, owner, raw_score_loss, "Sigmoid")
     return pred
 
 
@@ -43,6 +45,11 @@ def _class_probabilities(pred: Any, owner: object, rows: np.ndarray | None = Non
     raw = "SoftmaxCrossEntropyLoss" if isinstance(owner, Loss) else "softmax_cross_entropy"
     check_probabilities(pred, owner, raw, "Softmax", np.ones(pred.shape[:-1], bool) if rows is None else rows)
     return pred
+
+
+def _softplus(x: np.ndarray) -> np.ndarray:
+    """log(1 + e^x) without overflow: max(x, 0) + log(1 + e^(−|x|)); equals −log σ(−x)."""
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
 
 def binary_cross_entropy(pred: np.ndarray, target: np.ndarray) -> float:
@@ -60,7 +67,7 @@ def binary_cross_entropy(pred: np.ndarray, target: np.ndarray) -> float:
         ValueError: ``pred`` holds values outside [0, 1] (raw scores: use
             `sigmoid_cross_entropy`).
     """
-    pred = _binary_probabilities(pred, "binary_cross_entropy")
+    pred = _binary_probabilities(pred, "binary_cross_entropy", "sigmoid_cross_entropy")
     target = same_shape_target(pred, target, "binary_cross_entropy")
     p = np.clip(pred, EPS, 1.0 - EPS)
     return float(-np.mean(target * np.log(p) + (1.0 - target) * np.log(1.0 - p)))
@@ -83,8 +90,7 @@ def sigmoid_cross_entropy(logits: np.ndarray, target: np.ndarray) -> float:
     """
     logits = check_pred(logits, "sigmoid_cross_entropy")
     target = same_shape_target(logits, target, "sigmoid_cross_entropy")
-    z = logits
-    return float(np.mean(np.maximum(z, 0.0) - z * target + np.log1p(np.exp(-np.abs(z)))))
+    return float(np.mean(_softplus(logits) - logits * target))
 
 
 def cross_entropy(pred: np.ndarray, target: np.ndarray) -> float:
@@ -178,13 +184,29 @@ def _check_focal_settings(gamma: float, alpha: float | None, owner: object) -> N
         raise ValueError(f"{owner} expected alpha in [0, 1] (the weight of class 1) or None, got {alpha}")
 
 
+def _check_binary_labels(target: np.ndarray, owner: object) -> None:
+    bad = target[(target != 0) & (target != 1)]
+    if bad.size:
+        raise ValueError(
+            f"{owner} expected labels y in {{0, 1}}, got {bad.size} other value(s), e.g. {float(bad.flat[0]):.4g}: "
+            "focal loss picks p_t by the label, so soft targets are not defined; round them to 0/1, or use "
+            "SigmoidCrossEntropyLoss (or BCELoss), which take targets in [0, 1]"
+        )
+
+
+def _focal_weights(target: np.ndarray, alpha: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """s = dp_t/dp (+1 for y = 1, −1 for y = 0) and α_t (α for y = 1, 1 − α for y = 0, else 1)."""
+    positive = target == 1
+    sign = np.where(positive, 1.0, -1.0)
+    weight = np.ones_like(target) if alpha is None else np.where(positive, alpha, 1.0 - alpha)
+    return sign, weight
+
+
 def _focal_terms(
     pred: np.ndarray, target: np.ndarray, alpha: float | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    positive = target == 1
-    p_t = np.clip(np.where(positive, pred, 1.0 - pred), EPS, 1.0 - EPS)
-    sign = np.where(positive, 1.0, -1.0)
-    weight = np.ones_like(pred) if alpha is None else np.where(positive, alpha, 1.0 - alpha)
+    sign, weight = _focal_weights(target, alpha)
+    p_t = np.clip(np.where(sign > 0, pred, 1.0 - pred), EPS, 1.0 - EPS)
     return p_t, sign, weight
 
 
@@ -204,10 +226,40 @@ def focal_loss(pred: np.ndarray, target: np.ndarray, gamma: float = 2.0, alpha: 
         The loss, a float.
     """
     _check_focal_settings(gamma, alpha, "focal_loss")
-    pred = _binary_probabilities(pred, "focal_loss", fused=False)
+    pred = _binary_probabilities(pred, "focal_loss", "sigmoid_focal_loss")
     target = same_shape_target(pred, target, "focal_loss")
+    _check_binary_labels(target, "focal_loss")
     p_t, _, weight = _focal_terms(pred, target, alpha)
     return float(-np.mean(weight * (1.0 - p_t) ** gamma * np.log(p_t)))
+
+
+def sigmoid_focal_loss(
+    logits: np.ndarray, target: np.ndarray, gamma: float = 2.0, alpha: float | None = None
+) -> float:
+    """Sigmoid followed by focal loss, fused and exact for any finite score:
+
+    ``FL = (1/n) Σ_i α_t σ(−u_i)^γ log(1 + e^(−u_i))``, with ``u = z`` for y = 1 and ``u = −z``
+    for y = 0, so that p_t = σ(u), 1 − p_t = σ(−u) and −log p_t = log(1 + e^(−u)).
+
+    Equals ``focal_loss(sigmoid(z), y, gamma, alpha)`` without ever forming σ(z) (like
+    ``torchvision.ops.sigmoid_focal_loss``, which sums instead of averaging).
+
+    Args:
+        logits: raw scores z, shape ``(N, ...)``; any finite values, even ±1e4.
+        target: y ∈ {0, 1}, the same shape.
+        gamma: γ ≥ 0, the focusing strength (0 gives `sigmoid_cross_entropy`).
+        alpha: α ∈ [0, 1], the weight of the positive class, or None.
+
+    Returns:
+        The loss, a float.
+    """
+    _check_focal_settings(gamma, alpha, "sigmoid_focal_loss")
+    logits = check_pred(logits, "sigmoid_focal_loss")
+    target = same_shape_target(logits, target, "sigmoid_focal_loss")
+    _check_binary_labels(target, "sigmoid_focal_loss")
+    sign, weight = _focal_weights(target, alpha)
+    u = sign * logits
+    return float(np.mean(weight * sigmoid(-u) ** gamma * _softplus(-u)))
 
 
 class BCELoss(Loss):
@@ -220,7 +272,7 @@ class BCELoss(Loss):
     fn = staticmethod(binary_cross_entropy)
 
     def check(self, pred: Any) -> np.ndarray:
-        return _binary_probabilities(pred, self)
+        return _binary_probabilities(pred, self, "SigmoidCrossEntropyLoss")
 
     def _grad(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
         p = np.clip(pred, EPS, 1.0 - EPS)
@@ -290,7 +342,25 @@ class SequenceCrossEntropyLoss(Loss):
         return "SequenceCrossEntropyLoss()" if self.mask is None else "SequenceCrossEntropyLoss(mask=...)"
 
 
-class FocalLoss(Loss):
+class _FocalSettings:
+    """γ and α of the two focal-loss classes, checked once; their labels must be 0 or 1."""
+
+    def __init__(self, gamma: float = 2.0, alpha: float | None = None) -> None:
+        super().__init__()
+        _check_focal_settings(gamma, alpha, type(self).__name__)
+        self.gamma = gamma
+        self.alpha = alpha
+
+    def settings(self) -> dict[str, Any]:
+        return {"gamma": self.gamma, "alpha": self.alpha}
+
+    def forward(self, pred: np.ndarray, target: np.ndarray) -> float:
+        """The focal loss, a mean over all elements; ``target`` holds labels 0 or 1."""
+        _check_binary_labels(as_float_array(target, self, "target"), self)
+        return super().forward(pred, target)  # type: ignore[misc]
+
+
+class FocalLoss(_FocalSettings, Loss):
     """Binary focal loss on probabilities (see `focal_loss`).
 
     With p_t as in `focal_loss` and s = ±1 (dp_t/dp):
@@ -299,20 +369,31 @@ class FocalLoss(Loss):
 
     fn = staticmethod(focal_loss)
 
-    def __init__(self, gamma: float = 2.0, alpha: float | None = None) -> None:
-        super().__init__()
-        _check_focal_settings(gamma, alpha, "FocalLoss")
-        self.gamma = gamma
-        self.alpha = alpha
-
-    def settings(self) -> dict[str, Any]:
-        return {"gamma": self.gamma, "alpha": self.alpha}
-
     def check(self, pred: Any) -> np.ndarray:
-        return _binary_probabilities(pred, self, fused=False)
+        return _binary_probabilities(pred, self, "SigmoidFocalLoss")
 
     def _grad(self, pred: np.ndarray, target: np.ndarray) -> np.ndarray:
         p_t, sign, weight = _focal_terms(pred, target, self.alpha)
         g = self.gamma
         dp_t = g * (1.0 - p_t) ** (g - 1.0) * np.log(p_t) - (1.0 - p_t) ** g / p_t
         return sign * weight * dp_t / pred.size
+
+
+class SigmoidFocalLoss(_FocalSettings, SigmoidCrossEntropyLoss):
+    """Sigmoid + focal loss on raw scores (see `sigmoid_focal_loss`); γ = 0 and no α give
+    `SigmoidCrossEntropyLoss`, of which it is the generalisation.
+
+    With u = ±z as in `sigmoid_focal_loss` and s = ±1 (du/dz):
+    ``dL/dz = s α_t σ(−u)^γ [γ σ(u) log σ(u) − σ(−u)] / n``, n = number of elements;
+    at γ = 0 this is ``(σ(z) − y) / n``. Use it after a final `Linear` layer, without a
+    `Sigmoid` layer.
+    """
+
+    fn = staticmethod(sigmoid_focal_loss)
+
+    def _grad(self, logits: np.ndarray, target: np.ndarray) -> np.ndarray:
+        sign, weight = _focal_weights(target, self.alpha)
+        u = sign * logits
+        g = self.gamma
+        dz = sign * weight * sigmoid(-u) ** g * (-g * sigmoid(u) * _softplus(-u) - sigmoid(-u))
+        return dz / logits.size
