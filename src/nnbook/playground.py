@@ -139,7 +139,7 @@ def _stacked_network(nets: list[Sequential], l2: np.ndarray, classes: int) -> Se
 def train_playground(
     datasets: Sequence[str] = tuple(DATASETS),
     activations: Sequence[str] = ("tanh", "relu", "sigmoid", "linear"),
-    hidden_layers: Sequence[int] = (1, 2, 3),
+    hidden_layers: Sequence[int] = (1, 2),
     widths: Sequence[int] = (2, 4, 8),
     learning_rates: Sequence[float] = (0.003, 0.03, 0.3),
     l2: Sequence[float] = (0.0, 0.003, 0.03),

@@ -80,7 +80,7 @@ def set_positions(page, positions: list[int], sizes: list[int], root: str = ".nn
 
 
 def canvas(page, root: str = ".nnbook-slider") -> np.ndarray:
-    url = page.evaluate(f"() => document.querySelector('{root} canvas').toDataURL('image/png')")
+    url = page.evaluate("root => document.querySelector(root + ' canvas').toDataURL('image/png')", root)
     return pixels(base64.b64decode(url.split(",", 1)[1]))
 
 
@@ -127,7 +127,7 @@ def test_the_chapters_playground_answers_every_control(browser, site_url):
     page.goto(site_url + CHAPTER, wait_until="load")
     root = ".nnbook-slider:has([data-control='L2 λ'])"
     page.locator(root).scroll_into_view_if_needed()
-    meta = page.evaluate(f"() => JSON.parse(document.querySelector(\"{root} .nnbook-slider-meta\").textContent)")
+    meta = page.evaluate("root => JSON.parse(document.querySelector(root + ' .nnbook-slider-meta').textContent)", root)
     sizes = meta["sizes"]
     assert len(sizes) == 7 and meta["labels"][-1][-1] == "100"
     rng = random.Random(17)
