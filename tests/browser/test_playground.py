@@ -9,15 +9,14 @@ combinations paint without errors and the page stays under its 3 MB budget.
 from __future__ import annotations
 
 import base64
-import io
 import random
 
 import numpy as np
 import pytest
-from PIL import Image, ImageFilter
 
 import nnbook
 from conftest import SITE
+from test_slider_static import difference, pixels
 from nnbook.playground import Playground, train_playground
 
 CHAPTER = "book/08_training.html"
@@ -25,17 +24,6 @@ CHAPTER = "book/08_training.html"
 # edges differ a little from Agg's; this figure has many of both, so its bound is looser: the
 # same setting measured 0.013, another data set at least 0.05.
 SAME_PICTURE = 0.025
-
-
-def difference(a: np.ndarray, b: np.ndarray) -> float:
-    blur = ImageFilter.BoxBlur(1)
-    a = np.asarray(Image.fromarray(a).filter(blur)).astype(int)
-    b = np.asarray(Image.fromarray(b).filter(blur)).astype(int)
-    return float(np.mean(np.abs(a - b).max(axis=2) > 48))
-
-
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
 @pytest.fixture(scope="module")
