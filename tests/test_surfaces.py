@@ -122,6 +122,18 @@ def test_plotting_helpers_draw_the_map_and_the_path():
     assert ax.child_axes and not ax.collections            # the map lives on the backdrop axes
     line = draw_path(ax, descend(ROSENBROCK, SGD, 10, lr=1e-3))
     assert len(line.get_xdata()) == 11 and ax.get_xlim() == ROSENBROCK.xlim
-    draw_surface(fig.subplots(), SADDLE)
+    plain = fig.subplots()
+    assert draw_surface(plain, SADDLE) is plain and not plain.lines
     with pytest.raises(ValueError, match=r"shape \(steps \+ 1, 2\), got \(11, 3, 2\)"):
         draw_path(ax, np.zeros((11, 3, 2)))
+
+
+def test_draw_surface_marks_the_start_on_the_map_it_returns():
+    fig = Figure()
+    ax = fig.subplots()
+    back = draw_surface(ax, SADDLE, backdrop=True, start=True)
+    assert back is ax.child_axes[-1] and not ax.lines       # the ring belongs to the backdrop
+    (ring,) = back.lines
+    assert (ring.get_xdata()[0], ring.get_ydata()[0]) == SADDLE.start
+    line = draw_path(ax, descend(SADDLE, SGD, 5, lr=0.1), start=False)
+    assert list(ax.lines) == [line]

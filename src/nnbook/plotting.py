@@ -323,7 +323,8 @@ def draw_surface(
     levels: int = 14,
     log: bool | None = None,
     backdrop: bool = False,
-) -> None:
+    start: bool = False,
+) -> Axes:
     """Draw the contour map of a 2-D test surface, its minima (★) and saddle points (✕).
 
     Args:
@@ -334,6 +335,11 @@ def draw_surface(
             decades, like Rosenbrock); None decides from the values.
         backdrop: draw the map on an axes behind ``ax`` instead of on ``ax`` itself, so that a
             slider's static form paints it once, as a background layer, and not in every frame.
+        start: mark the surface's usual starting point (``surface.start``) with a ring, as part
+            of the map (with ``backdrop``, painted once; draw the paths with ``start=False``).
+
+    Returns:
+        The axes the map is drawn on: ``ax``, or the backdrop axes behind it.
     """
     X, Y, Z = surface.grid(161)
     low, span = Z.min(), Z.max() - Z.min()
@@ -350,10 +356,14 @@ def draw_surface(
         if points:
             target.scatter(*np.transpose(points), marker=marker, s=size, color="white", edgecolors=INK,
                            linewidths=0.8, zorder=4)
+    if start:
+        target.plot(*surface.start, "o", markersize=9, markerfacecolor="none", markeredgecolor=INK,
+                    markeredgewidth=1.8, zorder=4)
     for axes in {ax, target}:
         axes.set(xlim=surface.xlim, ylim=surface.ylim, aspect="equal")
     ax.set(xlabel="x", ylabel="y")
     ax.grid(False)
+    return target
 
 
 def draw_path(
