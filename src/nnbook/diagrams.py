@@ -77,18 +77,21 @@ def draw_biological_neuron(ax: Axes) -> None:
 
 def draw_neuron(
     ax: Axes,
-    inputs: Sequence[str] = ("$x_1$", "$x_2$", "$x_3$"),
+    inputs: Sequence[str] | None = None,
     weights: Sequence[str] | None = None,
-    output: str = r"$y = f(w \cdot x + b)$",
+    output: str | None = None,
 ) -> None:
     """Draw the artificial neuron: inputs, weighted arrows, a sum and an activation, one output.
 
     Args:
         ax: the axes to draw on (limits, equal aspect and a hidden frame are set).
-        inputs: one label per input, top to bottom (two to five inputs fit).
-        weights: one label per arrow; default ``$w_1$, $w_2$, ...``.
-        output: the label of the output arrow.
+        inputs: one label per input, top to bottom (two to five inputs fit); default
+            x₁, x₂, x₃ (as matplotlib mathtext).
+        weights: one label per arrow; default w₁, w₂, ….
+        output: the label of the output arrow; default y = f(w · x + b).
     """
+    inputs = ["$x_1$", "$x_2$", "$x_3$"] if inputs is None else list(inputs)
+    output = r"$y = f(w \cdot x + b)$" if output is None else output
     if not 2 <= len(inputs) <= 5:
         raise ValueError(f"draw_neuron fits 2 to 5 inputs, got {len(inputs)}")
     weights = [f"$w_{i}$" for i in range(1, len(inputs) + 1)] if weights is None else list(weights)
